@@ -1,0 +1,3 @@
+from turnout.cli.main import main
+
+main()

@@ -1,0 +1,38 @@
+"""The ASGI application: native API, dialects and admin UI in one process."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from turnout import __version__
+from turnout.api.access_log import AccessLog
+from turnout.api.errors import install_error_handlers
+from turnout.api.responses import JSONResponse
+from turnout.api.routes import build_router
+from turnout.config import Settings
+from turnout.db.engine import make_engine
+
+DESCRIPTION = """
+Turnout keeps customers, venues, sessions, goods sold, vouchers, campaigns, leads and
+events for venue businesses, and serves them through one REST API.
+
+Authenticate with `Authorization: Bearer <key>` or `X-API-Key: <key>`. Errors always
+come as `{"error": {"type", "message", "errors": [{"field", "rule", "message"}]}}`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="Turnout",
+        version=__version__,
+        description=DESCRIPTION,
+        default_response_class=JSONResponse,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
+    install_error_handlers(app)
+    app.include_router(build_router())
+    app.add_middleware(AccessLog)
+    return app

@@ -1,0 +1,19 @@
+"""A JSON response rendered by orjson.
+
+FastAPI deprecated its ORJSONResponse in favour of pydantic serialisation of
+response models; Turnout's row paths deliberately avoid pydantic, so it keeps this.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)

@@ -1,0 +1,93 @@
+"""Permissions as data on each route, checked in one place.
+
+Every route declares exactly one of these as a dependency: `public()` or
+`require(permission)` (or `authenticated()`, any valid key). A test walks
+`app.routes` and fails on a route that declares none. Edges whose products put the
+key elsewhere (a path segment, a query parameter, two headers) pass their own
+`extract` function; verification is the same for all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from turnout.auth.keys import Principal, authenticate, authenticate_parts, key_from_headers
+from turnout.auth.permissions import grants
+from turnout.core.errors import PermissionDenied
+
+# Given the request, return either a whole key or a (public id, secret) pair.
+KeyExtractor = Callable[[Request], "str | tuple[str, str]"]
+
+
+def native_key(request: Request) -> str:
+    return key_from_headers(request.headers.get("authorization"), request.headers.get("x-api-key"))
+
+
+def client_ip(request: Request) -> str | None:
+    settings = getattr(request.app.state, "settings", None)
+    if settings is not None and settings.trust_forwarded_for:
+        forwarded = request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else None
+
+
+def verify_request(request: Request, extract: KeyExtractor = native_key) -> Principal:
+    presented = extract(request)
+    with request.app.state.engine.connect() as conn:
+        if isinstance(presented, tuple):
+            principal = authenticate_parts(conn, *presented, client_ip=client_ip(request))
+        else:
+            principal = authenticate(conn, presented, client_ip=client_ip(request))
+        conn.commit()
+    request.state.principal = principal
+    return principal
+
+
+class Scope:
+    """Dependency: a verified key holding `permission` (None: any valid key)."""
+
+    def __init__(self, permission: str | None, extract: KeyExtractor = native_key) -> None:
+        self.permission = permission
+        self.extract = extract
+
+    def __call__(self, request: Request) -> Principal:
+        principal = verify_request(request, self.extract)
+        if self.permission and not grants(principal.permissions, self.permission):
+            raise PermissionDenied.for_field(
+                "permissions",
+                "requires",
+                f"this API key lacks the '{self.permission}' permission",
+            )
+        return principal
+
+    def __repr__(self) -> str:
+        return f"Scope({self.permission!r})"
+
+
+class Public:
+    """Dependency marker for routes that need no key (health, docs)."""
+
+    def __call__(self) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return "Public()"
+
+
+def require(permission: str, extract: KeyExtractor = native_key) -> Any:
+    return Depends(Scope(permission, extract))
+
+
+def authenticated(extract: KeyExtractor = native_key) -> Any:
+    return Depends(Scope(None, extract))
+
+
+def public() -> Any:
+    return Depends(Public())
+
+
+AnyKey = Annotated[Principal, authenticated()]

@@ -1,0 +1,1 @@
+"""Core: registry, query engine, search language, time windows."""

@@ -1,0 +1,422 @@
+"""The whole data model as SQLAlchemy Core tables.
+
+Every tenant table leads with `workspace_id` and every secondary index starts with
+it, so each query is a range scan inside one workspace and the schema can be
+distributed by workspace on Citus. Columns exist for concepts several products
+share or that need an index; the rest lives in an `attributes` JSON bag whose
+declared paths the query engine can still filter and sort on.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from turnout.db.types import Id, JSONType, Money, UTCDateTime
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _workspace() -> sa.Column[int]:
+    return sa.Column(
+        "workspace_id", Id, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _timestamps() -> list[sa.Column[object]]:
+    return [
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+    ]
+
+
+def _ref(name: str, table: str) -> sa.Column[int]:
+    return sa.Column(name, Id, sa.ForeignKey(f"{table}.id", ondelete="SET NULL"), nullable=True)
+
+
+workspaces = sa.Table(
+    "workspaces",
+    metadata,
+    _id(),
+    sa.Column("slug", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
+    sa.Column("region", sa.String(32)),
+    sa.Column("settings", JSONType, nullable=False, server_default=sa.text("'{}'")),
+    *_timestamps(),
+)
+
+venues = sa.Table(
+    "venues",
+    metadata,
+    _workspace(),
+    _id(),
+    # store | room | private_volume | hotspot | arena
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(128)),
+    sa.Column("external_id", sa.String(128)),
+    sa.Column("group_name", sa.String(200)),
+    sa.Column("capacity", sa.Integer),
+    sa.Column("status", sa.String(32), nullable=False, server_default="open"),
+    sa.Column("timezone", sa.String(64)),
+    sa.Column("address", JSONType),
+    # team/group access rules, visibility, room engine names and the like
+    sa.Column("access", JSONType),
+    sa.Column("attributes", JSONType),
+    *_timestamps(),
+    sa.UniqueConstraint("workspace_id", "code"),
+    sa.Index(None, "workspace_id", "kind", "id"),
+    sa.Index(None, "workspace_id", "updated_at"),
+)
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("external_id", sa.String(128)),
+    sa.Column("email", sa.String(320)),
+    sa.Column("first_name", sa.String(200)),
+    sa.Column("last_name", sa.String(200)),
+    sa.Column("display_name", sa.String(200)),
+    sa.Column("title", sa.String(200)),
+    sa.Column("phone", sa.String(64)),
+    # member | leader | moderator | admin | owner (and "customer" for shop customers)
+    sa.Column("role", sa.String(32), nullable=False, server_default="member"),
+    # A=0, B=1, ... AZ=51, BA=52 ... (shown both ways at the edges)
+    sa.Column("team", sa.Integer),
+    # invited | active | suspended | erased
+    sa.Column("status", sa.String(16), nullable=False, server_default="active"),
+    sa.Column("balance", Money, nullable=False, server_default="0"),
+    sa.Column("source", sa.String(64)),
+    sa.Column("priority", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("profile", JSONType),
+    sa.Column("hardware", JSONType),
+    sa.Column("metadata", JSONType),
+    sa.Column("invited_at", UTCDateTime),
+    sa.Column("accepted_at", UTCDateTime),
+    sa.Column("suspended_at", UTCDateTime),
+    sa.Column("erased_at", UTCDateTime),
+    sa.Column("profile_updated_at", UTCDateTime),
+    *_timestamps(),
+    sa.Index(None, "workspace_id", sa.func.lower(sa.column("email")), unique=True),
+    sa.Index(None, "workspace_id", "display_name", unique=True),
+    sa.Index(None, "workspace_id", "external_id"),
+    sa.Index(None, "workspace_id", "created_at"),
+    sa.Index(None, "workspace_id", "updated_at"),
+)
+
+profile_fields = sa.Table(
+    "profile_fields",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("label", sa.String(200)),
+    # string | integer | number | boolean | date
+    sa.Column("type", sa.String(16), nullable=False, server_default="string"),
+    sa.Column("description", sa.Text),
+    *_timestamps(),
+    sa.UniqueConstraint("workspace_id", "name"),
+)
+
+labels = sa.Table(
+    "labels",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("color", sa.String(16)),
+    *_timestamps(),
+    sa.UniqueConstraint("workspace_id", "name"),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("uuid", sa.String(36), nullable=False),
+    sa.Column("external_uuid", sa.String(128)),
+    _ref("venue_id", "venues"),
+    _ref("customer_id", "customers"),
+    sa.Column("code", sa.String(128)),
+    sa.Column("token", sa.String(128)),
+    # booked | active | completed | cancelled | expired (and the stores' own words)
+    sa.Column("status", sa.String(32), nullable=False, server_default="booked"),
+    # api | online | on-site
+    sa.Column("channel", sa.String(16), nullable=False, server_default="on-site"),
+    sa.Column("experience", sa.String(200)),
+    sa.Column("start_at", UTCDateTime),
+    sa.Column("duration_minutes", sa.Integer),
+    sa.Column("people", sa.Integer),
+    sa.Column("stations", sa.Integer),
+    # first entered / last exited: the attendance interval
+    sa.Column("joined_at", UTCDateTime),
+    sa.Column("left_at", UTCDateTime),
+    sa.Column("last_entered_at", UTCDateTime),
+    sa.Column("first_exited_at", UTCDateTime),
+    sa.Column("code_first_scanned_at", UTCDateTime),
+    sa.Column("code_last_scanned_at", UTCDateTime),
+    sa.Column("talk_seconds", sa.Integer),
+    sa.Column("visitors", sa.Integer),
+    sa.Column("group_size", sa.Integer),
+    sa.Column("satisfaction", sa.Integer),
+    sa.Column("satisfaction_submitted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("suspected_fraud", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("priority", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("payment_instrument_id", sa.BigInteger),
+    sa.Column("location_id", sa.String(128)),
+    _ref("referenced_session_id", "sessions"),
+    _ref("scannable_at_venue_id", "venues"),
+    sa.Column("expires_at", UTCDateTime),
+    sa.Column("comments", sa.Text),
+    sa.Column("metadata", JSONType),
+    sa.Column("attributes", JSONType),
+    sa.Column("cancelled_at", UTCDateTime),
+    *_timestamps(),
+    sa.UniqueConstraint("workspace_id", "uuid"),
+    sa.Index(None, "workspace_id", "start_at"),
+    sa.Index(None, "workspace_id", "venue_id", "joined_at"),
+    sa.Index(None, "workspace_id", "venue_id", "left_at"),
+    sa.Index(None, "workspace_id", "updated_at"),
+    sa.Index(None, "workspace_id", "created_at"),
+    sa.Index(None, "workspace_id", "customer_id"),
+    sa.Index(None, "workspace_id", "external_uuid"),
+)
+
+session_labels = sa.Table(
+    "session_labels",
+    metadata,
+    _workspace(),
+    sa.Column("session_id", Id, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("label_id", Id, sa.ForeignKey("labels.id", ondelete="CASCADE"), nullable=False),
+    sa.PrimaryKeyConstraint("workspace_id", "session_id", "label_id"),
+    sa.Index(None, "workspace_id", "label_id"),
+)
+
+sales = sa.Table(
+    "sales",
+    metadata,
+    _workspace(),
+    _id(),
+    _ref("session_id", "sessions"),
+    _ref("customer_id", "customers"),
+    _ref("venue_id", "venues"),
+    sa.Column("item", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(100)),
+    sa.Column("quantity", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("unit_price", Money, nullable=False),
+    sa.Column("amount", Money, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("sold_at", UTCDateTime, nullable=False),
+    sa.Column("attributes", JSONType),
+    *_timestamps(),
+    sa.Index(None, "workspace_id", "sold_at"),
+    sa.Index(None, "workspace_id", "session_id"),
+    sa.Index(None, "workspace_id", "updated_at"),
+)
+
+vouchers = sa.Table(
+    "vouchers",
+    metadata,
+    _workspace(),
+    _id(),
+    _ref("venue_id", "venues"),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("validity_days", sa.Integer),
+    # 0 means unlimited, as the captive portal documents
+    sa.Column("upspeed_mbps", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("downspeed_mbps", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("volume_cap_gb", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("max_devices", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("amount", Money),
+    sa.Column("currency", sa.String(3)),
+    # active | used | expired | deleted
+    sa.Column("status", sa.String(16), nullable=False, server_default="active"),
+    sa.Column("expires_at", UTCDateTime),
+    sa.Column("deleted_at", UTCDateTime),
+    *_timestamps(),
+    sa.UniqueConstraint("workspace_id", "code"),
+    sa.Index(None, "workspace_id", "created_at"),
+    sa.Index(None, "workspace_id", "updated_at"),
+)
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("reference", sa.String(100)),
+    sa.Column("currency", sa.String(3), nullable=False, server_default="GBP"),
+    sa.Column("status", sa.String(16), nullable=False, server_default="active"),
+    *_timestamps(),
+    sa.Index(None, "workspace_id", "reference"),
+)
+
+suppliers = sa.Table(
+    "suppliers",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("reference", sa.String(100)),
+    *_timestamps(),
+)
+
+leads = sa.Table(
+    "leads",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("campaign_id", Id, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    _ref("supplier_id", "suppliers"),
+    _ref("customer_id", "customers"),
+    sa.Column("email", sa.String(320)),
+    sa.Column("phone", sa.String(64)),
+    # valid | invalid | pending
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+    # approved | rejected | returned, or null while undecided
+    sa.Column("outcome", sa.String(16)),
+    sa.Column("supplier_cost", Money, nullable=False, server_default="0"),
+    sa.Column("email_cost", Money, nullable=False, server_default="0"),
+    sa.Column("sms_cost", Money, nullable=False, server_default="0"),
+    sa.Column("validation_cost", Money, nullable=False, server_default="0"),
+    sa.Column("revenue", Money, nullable=False, server_default="0"),
+    sa.Column("currency", sa.String(3), nullable=False, server_default="GBP"),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("data", JSONType),
+    *_timestamps(),
+    sa.Index(None, "workspace_id", "received_at"),
+    sa.Index(None, "workspace_id", "campaign_id", "received_at"),
+    sa.Index(None, "workspace_id", "updated_at"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    _workspace(),
+    _id(),
+    # e.g. waitlist.called, waitlist.help_done, waitlist.support_end
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("occurred_at", UTCDateTime, nullable=False),
+    _ref("venue_id", "venues"),
+    _ref("customer_id", "customers"),
+    _ref("actor_id", "customers"),
+    sa.Column("room", sa.String(128)),
+    # the numbers each event type carries (seconds in line, users helped, ...)
+    sa.Column("data", JSONType),
+    *_timestamps(),
+    sa.Index(None, "workspace_id", "type", "occurred_at"),
+    sa.Index(None, "workspace_id", "occurred_at"),
+    sa.Index(None, "workspace_id", "updated_at"),
+)
+
+products = sa.Table(
+    "products",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("type", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("status", sa.Integer, nullable=False, server_default="0"),
+    _ref("venue_id", "venues"),
+    *_timestamps(),
+)
+
+prices = sa.Table(
+    "prices",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("product_id", Id, sa.ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("amount", Money, nullable=False, server_default="0"),
+    sa.Column("currency", sa.String(3), nullable=False, server_default="USD"),
+    sa.Column("status", sa.Integer, nullable=False, server_default="0"),
+    *_timestamps(),
+    sa.Index(None, "workspace_id", "product_id"),
+)
+
+purchases = sa.Table(
+    "purchases",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("price_id", Id, sa.ForeignKey("prices.id", ondelete="RESTRICT"), nullable=False),
+    _ref("customer_id", "customers"),
+    sa.Column("purchase_type", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("status", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("remote_subscription_id", sa.String(128)),
+    sa.Column("details", sa.Text, nullable=False, server_default=""),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("first_name", sa.String(200)),
+    sa.Column("last_name", sa.String(200)),
+    *_timestamps(),
+    sa.Index(None, "workspace_id", "created_at"),
+    sa.Index(None, "workspace_id", "customer_id"),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("public_id", sa.String(32), nullable=False, unique=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("permissions", JSONType, nullable=False),
+    sa.Column("allowed_ips", JSONType),
+    # set for credentials that belong to one dialect (Virbela's single pair per campus)
+    sa.Column("dialect", sa.String(32)),
+    sa.Column("expires_at", UTCDateTime),
+    sa.Column("last_used_at", UTCDateTime),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Column("created_by", sa.String(200)),
+    *_timestamps(),
+    sa.Index(None, "workspace_id", "created_at"),
+)
+
+admin_users = sa.Table(
+    "admin_users",
+    metadata,
+    _id(),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UTCDateTime),
+    sa.Column("last_login_at", UTCDateTime),
+    *_timestamps(),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    _workspace(),
+    _id(),
+    # "key:<public id>", "admin:<email>" or "cli"
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("resource", sa.String(64)),
+    sa.Column("resource_id", sa.String(128)),
+    sa.Column("details", JSONType),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index(None, "workspace_id", "created_at"),
+)
+
+TENANT_TABLES = tuple(t for t in metadata.sorted_tables if "workspace_id" in t.c)

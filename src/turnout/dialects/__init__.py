@@ -1,0 +1,1 @@
+"""Dialects: translators that speak other products' APIs on the wire."""

@@ -1,0 +1,1 @@
+"""Output formats: small streaming writers behind one interface."""

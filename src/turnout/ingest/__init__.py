@@ -1,0 +1,1 @@
+"""Getting data in: demo data generator and bulk import."""
