@@ -6,10 +6,14 @@ Handlers live in their own modules; nothing here but the table.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
-from turnout.api import meta
+from turnout.api import meta, resources
+from turnout.api.openapi_params import list_parameters
 from turnout.auth.scopes import public
+from turnout.core.resources import REGISTRY
 
 
 def build_router() -> APIRouter:
@@ -31,4 +35,39 @@ def build_router() -> APIRouter:
         tags=["meta"],
         summary="Who this API key is: workspace, key id, permissions",
     )
+    for resource in REGISTRY:
+        path = f"/v1/{resource.name}"
+        tag = resource.name
+        router.add_api_route(
+            path,
+            resources.make_list_view(resource),
+            methods=["GET"],
+            operation_id=f"list_{resource.name.replace('-', '_')}",
+            tags=[tag],
+            summary=f"List {resource.name}",
+            description=resource.description,
+            openapi_extra={"parameters": list_parameters(resource)},
+            responses=EXPORT_RESPONSES,
+        )
+        router.add_api_route(
+            f"{path}/{{id}}",
+            resources.make_item_view(resource),
+            methods=["GET"],
+            operation_id=f"get_{resource.name.replace('-', '_')}",
+            tags=[tag],
+            summary=f"One of {resource.name} by id",
+        )
     return router
+
+
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A JSON page, or the whole result streamed as NDJSON, CSV or XLSX.",
+        "content": {
+            "application/json": {},
+            "application/x-ndjson": {},
+            "text/csv": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        },
+    }
+}

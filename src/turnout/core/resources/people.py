@@ -1,0 +1,64 @@
+"""Customers and their profile-field definitions."""
+
+from __future__ import annotations
+
+from turnout.core.fields import enum, ident, integer, json, money, string, timestamp
+from turnout.core.registry import Resource
+from turnout.core.resources.common import stamps
+from turnout.db.schema import customers, profile_fields
+
+ROLES = ("member", "leader", "moderator", "admin", "owner", "customer")
+CUSTOMER_STATUSES = ("invited", "active", "suspended", "erased")
+PROFILE_FIELD_TYPES = ("string", "integer", "number", "boolean", "date")
+
+CUSTOMERS = Resource(
+    name="customers",
+    table=customers,
+    permission="customers:read",
+    description="Customers, users and members, with custom profile fields.",
+    fields=(
+        ident(),
+        string("external_id", searchable=True),
+        string("email", sortable=True, searchable=True),
+        string("first_name", sortable=True, searchable=True),
+        string("last_name", sortable=True, searchable=True),
+        string("display_name", sortable=True, searchable=True),
+        string("title"),
+        string("phone", searchable=True),
+        enum("role", ROLES, sortable=True),
+        integer("team", sortable=True, description="Team number: A=0, B=1, ... AZ=51, BA=52."),
+        enum("status", CUSTOMER_STATUSES, sortable=True),
+        money("balance", sortable=True),
+        string("source"),
+        integer("priority", sortable=True),
+        json("profile", description="Custom profile fields (see profile-fields)."),
+        json("hardware"),
+        json("metadata"),
+        timestamp("invited_at"),
+        timestamp("accepted_at"),
+        timestamp("suspended_at"),
+        timestamp("profile_updated_at"),
+        *stamps(),
+    ),
+    time_field="created_at",
+    time_fields=("created_at", "updated_at", "accepted_at", "invited_at", "profile_updated_at"),
+    default_sort=("id",),
+    open_json=("profile", "metadata", "hardware"),
+)
+
+PROFILE_FIELDS = Resource(
+    name="profile-fields",
+    table=profile_fields,
+    permission="customers:read",
+    description="The workspace's custom customer profile fields.",
+    fields=(
+        ident(),
+        string("name", sortable=True, searchable=True),
+        string("label"),
+        enum("type", PROFILE_FIELD_TYPES),
+        string("description"),
+        *stamps(),
+    ),
+    time_field="created_at",
+    time_fields=("created_at", "updated_at"),
+)
