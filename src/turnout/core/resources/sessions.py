@@ -29,7 +29,13 @@ def label_ids(table: sa.Table, dialect: str) -> sa.ColumnElement[object]:
             sa.literal_column("'[]'::json"),
         )
         return sa.select(sa.cast(agg, sa.Text)).where(where).scalar_subquery()
-    ordered = sa.select(link.c.label_id).where(where).order_by(link.c.label_id).subquery()
+    ordered = (
+        sa.select(link.c.label_id)
+        .where(where)
+        .order_by(link.c.label_id)
+        .correlate(table)
+        .subquery()
+    )
     return sa.select(sa.func.json_group_array(ordered.c.label_id)).scalar_subquery()
 
 
@@ -61,7 +67,7 @@ def _open(ctx: QueryContext) -> sa.ColumnElement[bool]:
 
 SESSION_FIELDS: tuple[Field, ...] = (
     ident(),
-    string("uuid", searchable=True, description="Turnout's session id, a UUID."),
+    string("uuid", searchable=True, sortable=True, description="Turnout's session id, a UUID."),
     string("external_uuid", searchable=True, description="The id a client supplied at creation."),
     *venue_fields(),
     *customer_fields(),
