@@ -1,0 +1,127 @@
+"""`turnout demo`: realistic demo data, and the demo key `make run` prints."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import Engine
+
+from turnout.auth.keys import authenticate, create_key
+from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, open_database
+from turnout.core.errors import TurnoutError
+from turnout.core.workspaces import Workspace, find_workspace
+from turnout.db.schema import sessions
+from turnout.ingest.demo import DemoSummary, demo_total_rows, generate_demo
+
+DEMO_KEY_NAME = "demo (all permissions)"
+
+
+def load_demo(
+    engine: Engine,
+    *,
+    workspace: str,
+    size: int,
+    seed: int,
+    anchor: date | None = None,
+    timezone: str = "Europe/London",
+) -> DemoSummary:
+    with Progress(
+        TextColumn("loading demo data"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("demo", total=demo_total_rows(size))
+        return generate_demo(
+            engine,
+            workspace=workspace,
+            size=size,
+            seed=seed,
+            anchor=anchor,
+            timezone=timezone,
+            progress=lambda n: progress.advance(task, n),
+        )
+
+
+def workspace_is_empty(engine: Engine, slug: str) -> bool:
+    with engine.connect() as conn:
+        ws = find_workspace(conn, slug)
+        if ws is None:
+            return True
+        return (
+            conn.execute(
+                sa.select(sessions.c.id).where(sessions.c.workspace_id == ws.id).limit(1)
+            ).first()
+            is None
+        )
+
+
+def demo_key_path(database_url: str) -> Path:
+    """Beside the SQLite file, or in the current folder for a server database."""
+    url = sa.engine.make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database + ".demo-key")
+    return Path(".turnout-demo-key")
+
+
+def ensure_demo_key(engine: Engine, workspace: Workspace, path: Path) -> str:
+    """The key saved at `path` if it still works for this workspace, else a new one.
+
+    Keys are stored hashed, so re-printing the demo key means keeping its plaintext
+    in a local file readable only by its owner, next to the demo database.
+    """
+    if path.exists():
+        saved = path.read_text().strip()
+        try:
+            with engine.begin() as conn:
+                principal = authenticate(conn, saved, client_ip=None)
+            if principal.workspace_id == workspace.id:
+                return saved
+        except TurnoutError:
+            pass
+    with engine.begin() as conn:
+        _, key = create_key(conn, workspace=workspace, name=DEMO_KEY_NAME, permissions="all")
+    path.write_text(key + "\n")
+    os.chmod(path, 0o600)
+    return key
+
+
+def demo(
+    workspace: Annotated[str, typer.Option(help="Workspace slug to fill.")] = "demo",
+    size: Annotated[
+        int, typer.Option(min=1, help="Number of sessions (other data scales).")
+    ] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same data.")] = 1,
+    anchor: Annotated[
+        str | None, typer.Option(help="Last day of past activity, YYYY-MM-DD (default today).")
+    ] = None,
+    timezone: Annotated[
+        str, typer.Option(help="Time zone of a new demo workspace.")
+    ] = "Europe/London",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Generate realistic, deterministic demo data for every entity."""
+    run_demo(workspace=workspace, size=size, seed=seed, anchor=anchor, timezone=timezone, db=db)
+
+
+@clean_errors
+def run_demo(
+    *, workspace: str, size: int, seed: int, anchor: str | None, timezone: str, db: str
+) -> None:
+    try:
+        anchor_day = date.fromisoformat(anchor) if anchor else None
+    except ValueError:
+        raise typer.BadParameter(f"--anchor must be YYYY-MM-DD, not {anchor!r}") from None
+    with open_database(db) as engine:
+        summary = load_demo(
+            engine, workspace=workspace, size=size, seed=seed, anchor=anchor_day, timezone=timezone
+        )
+    err_console.print(f"demo data in workspace [bold]{workspace}[/bold]: {summary}")
