@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite:///./turnout.db"
 
@@ -33,5 +34,5 @@ class Settings:
             trust_forwarded_for=env.get("TURNOUT_TRUST_FORWARDED_FOR", "") in {"1", "true", "yes"},
         )
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

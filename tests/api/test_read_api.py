@@ -10,7 +10,6 @@ from decimal import Decimal
 import openpyxl
 import orjson
 import pytest
-
 from tests.factories import (
     make_customer,
     make_key,
@@ -19,6 +18,7 @@ from tests.factories import (
     make_venue,
     make_workspace,
 )
+
 from turnout.auth.permissions import PERMISSIONS
 from turnout.core.resources import REGISTRY
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-
 from tests.factories import make_key, make_workspace
+
 from turnout.auth.keys import authenticate, authenticate_parts, list_keys, revoke_key
 from turnout.auth.secrets import split_key
 from turnout.core.errors import InvalidParameter, NotFound, PermissionDenied, Unauthenticated
@@ -130,7 +130,7 @@ def test_a_key_only_sees_its_own_workspace(engine):
 
 def test_last_used_is_recorded_at_most_once_a_minute(engine):
     ws = make_workspace(engine)
-    info, key = make_key(engine, ws)
+    _info, key = make_key(engine, ws)
     t0 = datetime.now(UTC)
     auth(engine, key, now=t0)
     auth(engine, key, now=t0 + timedelta(seconds=30))
@@ -145,7 +145,7 @@ def test_last_used_is_recorded_at_most_once_a_minute(engine):
 
 def test_a_new_virbela_pair_kills_the_old_one_at_once(engine):
     ws = make_workspace(engine)
-    old_info, old_key = make_key(engine, ws, dialect="virbela")
+    _old_info, old_key = make_key(engine, ws, dialect="virbela")
     _, new_key = make_key(engine, ws, dialect="virbela")
     with pytest.raises(Unauthenticated, match="revoked"):
         auth(engine, old_key)

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-
 from tests.factories import (
     make_customer,
     make_label,
@@ -18,6 +17,7 @@ from tests.factories import (
     make_venue,
     make_workspace,
 )
+
 from turnout.core.execute import count, fetch_page, stream_rows
 from turnout.core.params import parse_list_params
 from turnout.core.query import Query, compile_query
@@ -381,7 +381,7 @@ def ties(engine):
 )
 @pytest.mark.parametrize("limit", [1, 7, 50])
 def test_paging_walks_every_row_once_in_order(engine, ties, sort, limit):
-    seen, pages = walk(
+    seen, _pages = walk(
         engine,
         ties,
         "sessions",

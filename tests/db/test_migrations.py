@@ -63,6 +63,9 @@ def test_indexes_the_seeds_need_exist(engine):
         if engine.dialect.name == "sqlite":
             sql = "SELECT sql FROM sqlite_master WHERE name = 'ix_customers_workspace_id_email'"
         else:
-            sql = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_customers_workspace_id_email'"
+            sql = (
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE indexname = 'ix_customers_workspace_id_email'"
+            )
         definition = conn.execute(sa.text(sql)).scalar_one()
     assert re.search(r"unique index .*\(workspace_id, lower\(\(?email", definition, re.I)

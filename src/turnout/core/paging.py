@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from turnout.core.errors import InvalidParameter
+from turnout.core.errors import InvalidParameter, TurnoutError
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -53,7 +53,7 @@ def encode_cursor(signature: str, values: Sequence[Any]) -> str:
 
 
 def decode_cursor(text: str, signature: str, *, field: str = "cursor") -> list[Any]:
-    def bad(reason: str) -> InvalidParameter:
+    def bad(reason: str) -> TurnoutError:
         return InvalidParameter.for_field(field, "cursor", f"{field} is not valid: {reason}")
 
     if len(text) > _MAX_CURSOR_LENGTH:

@@ -206,7 +206,7 @@ def _window(query: Query, sources: _Sources, dialect: str) -> list[sa.ColumnElem
         start = value_expr(start_f, sources.of(start_f), dialect)
         end = value_expr(end_f, sources.of(end_f), dialect)
         # start <= window end AND end >= window start; open rows (no end) extend to now.
-        out = [start.is_not(None)]
+        out: list[sa.ColumnElement[bool]] = [start.is_not(None)]
         if window.end is not None:
             out.append(start < window.end)
         if window.start is not None:
@@ -219,12 +219,12 @@ def _window(query: Query, sources: _Sources, dialect: str) -> list[sa.ColumnElem
         )
     time_f = resource.field(name)
     expr = value_expr(time_f, sources.of(time_f), dialect)
-    out = []
+    bounds: list[sa.ColumnElement[bool]] = []
     if window.start is not None:
-        out.append(expr >= window.start)
+        bounds.append(expr >= window.start)
     if window.end is not None:
-        out.append(expr < window.end)
-    return out
+        bounds.append(expr < window.end)
+    return bounds
 
 
 def sort_spec(query: Query) -> tuple[tuple[Field, bool], ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,7 +107,7 @@ class Registry:
     def __init__(self, resources: tuple[Resource, ...]) -> None:
         self._resources = {r.name: r for r in resources}
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Resource]:
         return iter(self._resources.values())
 
     def __contains__(self, name: object) -> bool:

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from turnout.core.errors import InvalidParameter
+from turnout.core.errors import InvalidParameter, TurnoutError
 from turnout.core.fields import Field
 from turnout.core.operators import Day
 from turnout.core.windows import day_window, parse_instant
@@ -18,8 +18,8 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
 
-def _bad(param: str, rule: str, message: str) -> InvalidParameter:
-    return InvalidParameter.for_field(param, rule, f"{param}: {message}")  # type: ignore[return-value]
+def _bad(param: str, rule: str, message: str) -> TurnoutError:
+    return InvalidParameter.for_field(param, rule, f"{param}: {message}")
 
 
 def parse_bool(text: str, param: str) -> bool:
@@ -46,16 +46,17 @@ def parse_value(field: Field, text: str, *, param: str, tz: ZoneInfo) -> Any:
         return number
     if kind in {"decimal", "money"}:
         try:
-            number = Decimal(text.strip())
+            amount = Decimal(text.strip())
         except InvalidOperation:
             raise _bad(param, "decimal", f"must be a number, not {text[:40]!r}") from None
-        if not number.is_finite():
+        if not amount.is_finite():
             raise _bad(param, "decimal", "must be a finite number")
-        if kind == "money" and number.as_tuple().exponent < -4:  # type: ignore[operator]
+        exponent = amount.as_tuple().exponent
+        if kind == "money" and isinstance(exponent, int) and exponent < -4:
             raise _bad(param, "decimal_places", "money has at most 4 decimal places")
-        if abs(number) >= Decimal(10) ** 14:
+        if abs(amount) >= Decimal(10) ** 14:
             raise _bad(param, "decimal", "is out of range")
-        return number
+        return amount
     if kind == "boolean":
         return parse_bool(text, param)
     if kind == "datetime":

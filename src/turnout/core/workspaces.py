@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -51,7 +52,7 @@ def validate_timezone(name: str, *, field: str = "timezone") -> str:
     return name
 
 
-def _from_row(row: sa.Row[tuple[int, str, str, str, str | None]]) -> Workspace:
+def _from_row(row: Any) -> Workspace:
     return Workspace(
         id=row.id, slug=row.slug, name=row.name, timezone=row.timezone, region=row.region
     )

@@ -76,7 +76,7 @@ EVENTS = Resource(
     name="events",
     table=events,
     permission="events:read",
-    description="Activity events such as waitlist.called, waitlist.help_done, waitlist.support_end.",
+    description="Activity events: waitlist.called, waitlist.help_done, waitlist.support_end.",
     fields=(
         ident(),
         string("type", sortable=True),
