@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
-from tests.postgres_server import throwaway_cluster, wait_for
 
+from tests.postgres_server import throwaway_cluster, wait_for
 from turnout.db import migrate
 from turnout.db.engine import make_engine
 

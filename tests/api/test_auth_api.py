@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.factories import make_key, make_workspace
 
+from tests.factories import make_key, make_workspace
 from turnout.auth.scopes import Public, Scope
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import openpyxl
 import orjson
 import pytest
+
 from tests.factories import (
     make_customer,
     make_key,
@@ -18,7 +19,6 @@ from tests.factories import (
     make_venue,
     make_workspace,
 )
-
 from turnout.auth.permissions import PERMISSIONS
 from turnout.core.resources import REGISTRY
 

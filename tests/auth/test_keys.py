@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.factories import make_key, make_workspace
 
+from tests.factories import make_key, make_workspace
 from turnout.auth.keys import authenticate, authenticate_parts, list_keys, revoke_key
 from turnout.auth.secrets import split_key
 from turnout.core.errors import InvalidParameter, NotFound, PermissionDenied, Unauthenticated

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+
 from tests.factories import (
     make_customer,
     make_label,
@@ -17,7 +18,6 @@ from tests.factories import (
     make_venue,
     make_workspace,
 )
-
 from turnout.core.execute import count, fetch_page, stream_rows
 from turnout.core.params import parse_list_params
 from turnout.core.query import Query, compile_query

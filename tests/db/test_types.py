@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from tests.factories import make_workspace
 
+from tests.factories import make_workspace
 from turnout.db.schema import campaigns, leads
 
 

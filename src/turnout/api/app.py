@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from turnout import __version__
 from turnout.api.access_log import AccessLog
 from turnout.api.errors import install_error_handlers
+from turnout.api.openapi import install_openapi
 from turnout.api.responses import JSONResponse
 from turnout.api.routes import build_router
 from turnout.config import Settings
@@ -34,5 +35,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine or make_engine(settings.database_url)
     install_error_handlers(app)
     app.include_router(build_router())
+    install_openapi(app)
     app.add_middleware(AccessLog)
     return app

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
 from turnout.core.errors import InvalidParameter
 from turnout.core.fields import Field
 from turnout.core.operators import OPERATORS, SEARCH_OPERATORS
@@ -88,6 +90,15 @@ def _int(text: str | None, name: str, *, low: int, high: int) -> int | None:
     return number
 
 
+def integer_bits(resource: Resource, field: Field) -> int:
+    """How wide the column behind an integer field is (PostgreSQL refuses overflow)."""
+    if field.type != "integer" or field.expression is not None or field.json_path is not None:
+        return 64
+    table = field.join.table if field.join is not None else resource.table
+    column_type = table.c[field.source_column].type
+    return 64 if isinstance(column_type, sa.BigInteger) else 32
+
+
 def _field_filter(resource: Resource, key: str, op_name: str, text: str, tz: ZoneInfo) -> Predicate:
     param = f"{key}[{op_name}]" if op_name != "eq" else key
     operator = OPERATORS.get(op_name)
@@ -111,7 +122,8 @@ def _field_filter(resource: Resource, key: str, op_name: str, text: str, tz: Zon
     if op_name == "null":
         return FieldFilter(field, operator, (parse_bool(text, param),))
     parts = text.split(",") if operator.many else [text]
-    values = tuple(parse_value(field, part, param=param, tz=tz) for part in parts)
+    bits = integer_bits(resource, field)
+    values = tuple(parse_value(field, part, param=param, tz=tz, int_bits=bits) for part in parts)
     return FieldFilter(field, operator, values)
 
 

@@ -13,7 +13,6 @@ from turnout.core.windows import day_window, parse_instant
 from turnout.db.types import parse_utc
 
 MAX_VALUE_LENGTH = 1000
-_INT_BOUND = 2**63
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
@@ -31,7 +30,7 @@ def parse_bool(text: str, param: str) -> bool:
     raise _bad(param, "boolean", "must be true or false")
 
 
-def parse_value(field: Field, text: str, *, param: str, tz: ZoneInfo) -> Any:
+def parse_value(field: Field, text: str, *, param: str, tz: ZoneInfo, int_bits: int = 64) -> Any:
     """One value for a filter on `field`, typed; a 400 naming `param` otherwise."""
     if len(text) > MAX_VALUE_LENGTH:
         raise _bad(param, "max_length", f"values are limited to {MAX_VALUE_LENGTH} characters")
@@ -41,8 +40,9 @@ def parse_value(field: Field, text: str, *, param: str, tz: ZoneInfo) -> Any:
             number = int(text.strip())
         except ValueError:
             raise _bad(param, "integer", f"must be a whole number, not {text[:40]!r}") from None
-        if not -_INT_BOUND <= number < _INT_BOUND:
-            raise _bad(param, "integer", "is out of range")
+        bound = 2 ** (int_bits - 1)
+        if not -bound <= number < bound:
+            raise _bad(param, "integer", f"must be between {-bound} and {bound - 1}")
         return number
     if kind in {"decimal", "money"}:
         try:

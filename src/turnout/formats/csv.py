@@ -61,12 +61,8 @@ def _json(value: Any) -> Any:
     return orjson.dumps(value).decode()
 
 
-_CONVERTERS: dict[str, Converter] = {
-    "boolean": _BOOLEANS.__getitem__,
-    "datetime": _datetime,
-    "date": _date,
-    "json": _json,
-}
+_CONVERTERS: dict[str, Converter] = {"datetime": _datetime, "date": _date, "json": _json}
+_OBJECTS = frozenset(_CONVERTERS)
 
 
 class CsvFormat:
@@ -106,35 +102,38 @@ def _take(buffer: io.StringIO, bom: bool) -> bytes:
 
 def _row_preparer(
     columns: Sequence[Column],
-) -> Callable[[list[Sequence[Any]]], list[Sequence[Any]]] | None:
+) -> Callable[[list[Sequence[Any]]], Iterable[Sequence[Any]]] | None:
     """A batch transform, or None when every row can go to the writer untouched.
 
-    Formula-like text is rare, so string columns are only scanned, and a row is
-    copied only when it has such a value; the other converters always run.
+    Work is column-wise per batch, with C-level scans (a join, a set test) to
+    find the columns that need converting at all; only those get a converter
+    call per value. Most batches pass through as they came.
     """
-    converters = [(i, _CONVERTERS[c.type]) for i, c in enumerate(columns) if c.type in _CONVERTERS]
-    strings = [i for i, c in enumerate(columns) if c.type == "string"]
-    if not converters and not strings:
+    booleans = [(i, _BOOLEANS.__getitem__) for i, c in enumerate(columns) if c.type == "boolean"]
+    objects = [
+        (i, itemgetter(i), _CONVERTERS[c.type]) for i, c in enumerate(columns) if c.type in _OBJECTS
+    ]
+    strings = [(i, itemgetter(i)) for i, c in enumerate(columns) if c.type == "string"]
+    if not (booleans or objects or strings):
         return None
-    # itemgetter with one index returns the bare value; keep it a tuple.
-    pick = itemgetter(*strings, *strings[:1]) if strings else None
     triggers = FORMULA_TRIGGERS
+    first = itemgetter(0)
 
-    def prepare(batch: list[Sequence[Any]]) -> list[Sequence[Any]]:
-        out: list[Sequence[Any]] = []
-        for row in batch:
-            if converters:
-                row = list(row)
-                for index, convert in converters:
-                    row[index] = convert(row[index])
-            if pick is not None:
-                for value in pick(row):
-                    if value and value.__class__ is str and value[0] in triggers:
-                        row = list(row)
-                        for index in strings:
-                            row[index] = _string(row[index])
-                        break
-            out.append(row)
-        return out
+    def prepare(batch: list[Sequence[Any]]) -> Iterable[Sequence[Any]]:
+        todo = list(booleans)
+        for index, get, convert in objects:
+            try:
+                "".join(filter(None, map(get, batch)))
+            except TypeError:  # some value is an object, not text
+                todo.append((index, convert))
+        for index, get in strings:
+            if not triggers.isdisjoint(map(first, map(str, filter(None, map(get, batch))))):
+                todo.append((index, _string))
+        if not todo:
+            return batch
+        values = list(zip(*batch, strict=True))
+        for index, convert in todo:
+            values[index] = tuple(map(convert, values[index]))
+        return zip(*values, strict=True)
 
     return prepare

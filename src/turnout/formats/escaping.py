@@ -32,7 +32,9 @@ def escape_formula(text: str) -> str:
 # so they are dropped. `\r` is written as a reference because parsers turn a raw
 # `\r\n` into `\n`. `_xHHHH_` is Excel's own escape syntax, so a literal one needs
 # its underscore escaped or Excel would decode it.
-XML_UNSAFE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+XML_UNSAFE = re.compile(
+    "[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
+)
 _EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _XML_TABLE = {
     ord("&"): "&amp;",

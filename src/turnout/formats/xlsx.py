@@ -18,19 +18,27 @@ from zoneinfo import ZoneInfo
 import orjson
 from zipstream import ZIP_DEFLATED, ZipStream
 
-from turnout.formats.base import CHUNK_SIZE, DEFAULT_OPTIONS, Column, FormatOptions, date_text
-from turnout.formats.escaping import xml_text
+from turnout.formats.base import (
+    BATCH_ROWS,
+    CHUNK_SIZE,
+    DEFAULT_OPTIONS,
+    Column,
+    FormatOptions,
+    date_text,
+)
+from turnout.formats.escaping import EXCEL_MAX_TEXT, XML_UNSAFE, xml_text
 
 # Excel's row limit, header included; tests monkeypatch it small.
 MAX_ROWS_PER_SHEET = 1_048_576
-# A sheet part is closed well below the 4 GiB zip32 member limit (see `_SIZE_HINT`).
-MAX_SHEET_BYTES = 3_500_000_000
+# A sheet part is closed (and the rest continues on a new sheet) once it holds
+# this many bytes, safely below the 2 GiB that zip32 members may hold here.
+MAX_SHEET_BYTES = 1_900_000_000
 COMPRESS_LEVEL = 1
 
 # Without a size, zipstream-ng gives every streamed member a Zip64 local header,
-# which Excel (Online at least) rejects on small parts. A size hint under the
-# limit keeps plain zip32 entries with data descriptors; MAX_SHEET_BYTES makes
-# sure the hint is never exceeded.
+# which Excel (Online at least) rejects on small parts. A size hint below its
+# Zip64 threshold (2 GiB / 1.05) keeps plain zip32 entries with data descriptors;
+# MAX_SHEET_BYTES keeps the real size under the 2 GiB it then enforces.
 _SIZE_HINT = MAX_SHEET_BYTES
 _SHEET_PART = "xl/worksheets/sheet{}.xml"
 
@@ -73,12 +81,14 @@ _STYLES = (
     '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
     "</cellStyles></styleSheet>"
 )
+# Always keep spaces: Excel trims leading/trailing ones otherwise, and deciding
+# per cell would cost a check per cell.
 _TEXT = '" t="inlineStr"><is><t xml:space="preserve">'
 _TEXT_END = "</t></is></c>"
 _NUMBER, _NUMBER_END = '"><v>', "</v></c>"
 # Cells per column type: (text between reference and value, text after value).
-# Types whose cell kind depends on the value (dates may fall back to text) have
-# converters that return the whole tail, so both pieces are empty.
+# Converters of dates and datetimes, which may fall back to text, return the
+# whole tail instead.
 _PIECES = {
     "string": (_TEXT, _TEXT_END),
     "json": (_TEXT, _TEXT_END),
@@ -86,12 +96,10 @@ _PIECES = {
     "decimal": (_NUMBER, _NUMBER_END),
     "float": (_NUMBER, _NUMBER_END),
     "boolean": ('" t="b"><v>', _NUMBER_END),
-    "datetime": ("", ""),
-    "date": ("", ""),
 }
 _WIDTHS = {"datetime": 20, "date": 11}  # so Excel does not show "#######"
-_EPOCH = datetime(1899, 12, 30)
-_EPOCH_DATE = _EPOCH.date()
+_EPOCH_UTC = datetime(1899, 12, 30, tzinfo=UTC)
+_EPOCH_DATE = _EPOCH_UTC.date()
 _DAY = timedelta(days=1)
 
 
@@ -116,7 +124,7 @@ def _workbook(
     columns: Sequence[Column], source: Iterator[Sequence[Any]], options: FormatOptions
 ) -> Iterator[bytes]:
     archive = ZipStream(compress_type=ZIP_DEFLATED, compress_level=COMPRESS_LEVEL)
-    row_xml = _row_writer(columns, options.tz)
+    rows_xml = _rows_writer(columns, options.tz)
     head = _sheet_head(columns) + _header_row(columns)
     pending: list[Sequence[Any]] = []  # a row peeked at while closing a sheet
     sheets = 0
@@ -124,7 +132,7 @@ def _workbook(
         sheets += 1
         rows = chain(pending, source)
         pending = []
-        archive.add(_sheet(head, rows, row_xml), _SHEET_PART.format(sheets), size=_SIZE_HINT)
+        archive.add(_sheet(head, rows, rows_xml), _SHEET_PART.format(sheets), size=_SIZE_HINT)
         # Stream this sheet fully before deciding whether another one follows.
         yield from archive.all_files()
         pending.extend(islice(source, 1))
@@ -133,13 +141,15 @@ def _workbook(
     yield from archive.finalize()
 
 
-def _sheet(head: str, rows: Iterator[Sequence[Any]], row_xml: RowWriter) -> Iterator[bytes]:
+def _sheet(head: str, rows: Iterator[Sequence[Any]], rows_xml: RowsWriter) -> Iterator[bytes]:
     parts = [head]
     size = written = 0
-    number = 1
-    for row in islice(rows, MAX_ROWS_PER_SHEET - 1):
-        number += 1
-        text = row_xml(row, number)
+    number = 2  # row 1 is the header
+    left = MAX_ROWS_PER_SHEET - 1
+    while left > 0 and (batch := list(islice(rows, min(BATCH_ROWS, left)))):
+        text = rows_xml(batch, number)
+        number += len(batch)
+        left -= len(batch)
         parts.append(text)
         size += len(text)
         if size >= CHUNK_SIZE:
@@ -154,94 +164,132 @@ def _sheet(head: str, rows: Iterator[Sequence[Any]], row_xml: RowWriter) -> Iter
     yield "".join(parts).encode()
 
 
-RowWriter = Callable[[Sequence[Any], int], str]
+RowsWriter = Callable[[list[Sequence[Any]], int], str]
 
 
-def _row_writer(columns: Sequence[Column], tz: ZoneInfo | None) -> RowWriter:
+def _rows_writer(columns: Sequence[Column], tz: ZoneInfo | None) -> RowsWriter:
+    """XML for a batch of rows: values are converted column by column, and text
+    columns are scanned once per batch so that clean text needs no call per cell.
+    """
     refs = [f'<c r="{_column_letter(i)}' for i in range(len(columns))]
-    mids = [_PIECES[c.type][0] for c in columns]
-    ends = [_PIECES[c.type][1] for c in columns]
+    mids = [_PIECES.get(c.type, ("", ""))[0] for c in columns]
+    ends = [_PIECES.get(c.type, ("", ""))[1] for c in columns]
     cells = list(zip(refs, mids, ends, strict=True))
-    converters = [(i, _converter(c.type, tz)) for i, c in enumerate(columns) if c.type != "integer"]
+    converters = [(i, _converter(c.type, tz)) for i, c in enumerate(columns) if c.type in _CONVERTS]
+    texts = [i for i, c in enumerate(columns) if c.type == "string"]
 
-    def row_xml(row: Sequence[Any], number: int) -> str:
-        ref = str(number)
-        values: list[Any] = list(row)
+    def rows_xml(batch: list[Sequence[Any]], number: int) -> str:
+        values: list[Iterable[Any]] = list(zip(*batch, strict=True))
         for index, convert in converters:
-            value = values[index]
-            if value is not None:
-                values[index] = convert(value)
-        body = "".join(
-            [f"{c}{ref}{m}{v}{e}" for (c, m, e), v in zip(cells, values) if v is not None]
-        )
-        return f'<row r="{ref}">{body}</row>'
+            values[index] = map(convert, values[index])
+        for index in texts:
+            column = values[index]
+            joined = "\n".join(map(str, filter(None, column)))
+            if _UNSAFE_TEXT(joined) or (
+                len(joined) > EXCEL_MAX_TEXT
+                and max(map(len, map(str, filter(None, column)))) > EXCEL_MAX_TEXT
+            ):
+                values[index] = map(_text, column)
+        out = []
+        for row in zip(*values, strict=True):
+            ref = str(number)
+            number += 1
+            pairs = zip(cells, row, strict=True)
+            body = "".join([f"{c}{ref}{m}{v}{e}" for (c, m, e), v in pairs if v is not None])
+            out.append(f'<row r="{ref}">{body}</row>')
+        return "".join(out)
 
-    return row_xml
+    return rows_xml
 
 
 def _converter(kind: str, tz: ZoneInfo | None) -> Callable[[Any], Any]:
-    if kind == "datetime":
-        return lambda value: _datetime_tail(value, tz)
-    return _CONVERTERS[kind]
+    return _datetime_converter(tz) if kind == "datetime" else _CONVERTERS[kind]
 
 
-def _text(value: Any) -> str:
+# Over a column's `\n`-joined text; a false alarm only costs the exact path.
+_UNSAFE_TEXT = XML_UNSAFE.search
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
     return xml_text(value if value.__class__ is str else str(value))
 
 
-def _json_text(value: Any) -> str:
+def _text_tail(value: Any) -> str:
+    return f"{_TEXT}{xml_text(str(value))}{_TEXT_END}"
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
     if isinstance(value, bytes | bytearray | memoryview):
         return xml_text(bytes(value).decode("utf-8", "replace"))
     return xml_text(value if value.__class__ is str else orjson.dumps(value).decode())
 
 
 def _real(value: Any) -> str | None:
+    if value is None:
+        return None
     text = str(value)
     # NaN and infinities ("nan", "inf", "Infinity") have no cell form; an empty
     # cell beats a corrupt file.
     return text if text[-1:].isdigit() else None
 
 
-class _Booleans(dict[Any, str]):
+class _Booleans(dict[Any, str | None]):
     def __missing__(self, key: Any) -> str:
         return "1" if key else "0"
 
 
-def _serial_tail(serial: float, style: int, fallback: Any) -> str:
-    if serial < 61:  # Excel counts a 1900-02-29 that never was
-        serial -= 1
-    if serial < 1:  # before 1900: Excel has no such dates, keep the text
-        return f"{_TEXT}{_text(fallback)}{_TEXT_END}"
+def _early_serial_tail(serial: float, style: int, value: Any) -> str:
+    serial -= 1  # Excel counts a 1900-02-29 that never was
+    if serial < 1:  # and has no dates before 1900 at all: keep the text
+        return _text_tail(value)
     return f'" s="{style}"><v>{serial!r}</v></c>'
 
 
-def _datetime_tail(value: Any, tz: ZoneInfo | None) -> str:
+def _datetime_converter(tz: ZoneInfo | None) -> Callable[[Any], str | None]:
+    def convert(value: Any) -> str | None:
+        if value is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(value) if value.__class__ is str else value
+            if moment.tzinfo is None:  # the database hands out UTC
+                moment = moment.replace(tzinfo=UTC)
+            delta = moment - _EPOCH_UTC
+            offset = moment.astimezone(tz).utcoffset() if tz is not None else None
+            if offset is not None:
+                delta += offset
+        except (TypeError, ValueError, AttributeError):
+            return _text_tail(value)
+        serial = delta / _DAY
+        if serial >= 61:
+            return f'" s="{_DATETIME_STYLE}"><v>{serial!r}</v></c>'
+        return _early_serial_tail(serial, _DATETIME_STYLE, value)
+
+    return convert
+
+
+def _date_tail(value: Any) -> str | None:
+    if value is None:
+        return None
     try:
-        moment = datetime.fromisoformat(value) if value.__class__ is str else value
-        if moment.tzinfo is None:  # the database hands out UTC
-            moment = moment.replace(tzinfo=UTC)
-        wall = moment.astimezone(tz or UTC).replace(tzinfo=None)
+        day = date.fromisoformat(value if value.__class__ is str else date_text(value))
     except (TypeError, ValueError, AttributeError):
-        return f"{_TEXT}{_text(value)}{_TEXT_END}"
-    return _serial_tail((wall - _EPOCH) / _DAY, _DATETIME_STYLE, value)
+        return _text_tail(value)
+    serial = (day - _EPOCH_DATE).days
+    if serial >= 61:
+        return f'" s="{_DATE_STYLE}"><v>{serial}</v></c>'
+    return _early_serial_tail(serial, _DATE_STYLE, value)
 
 
-def _date_tail(value: Any) -> str:
-    try:
-        if value.__class__ is not str:
-            value = date_text(value)
-        day = date.fromisoformat(value)
-    except (TypeError, ValueError, AttributeError):
-        return f"{_TEXT}{_text(value)}{_TEXT_END}"
-    return _serial_tail((day - _EPOCH_DATE).days, _DATE_STYLE, value)
-
-
+_CONVERTS = {"json", "decimal", "float", "boolean", "date", "datetime"}
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "string": _text,
     "json": _json_text,
     "decimal": _real,
     "float": _real,
-    "boolean": _Booleans({0: "0", 1: "1"}).__getitem__,
+    "boolean": _Booleans({None: None, 0: "0", 1: "1"}).__getitem__,
     "date": _date_tail,
 }
 
@@ -270,7 +318,7 @@ def _sheet_head(columns: Sequence[Column]) -> str:
 
 def _header_row(columns: Sequence[Column]) -> str:
     cells = "".join(
-        f'<c r="{_column_letter(i)}1" s="{_HEADER_STYLE}{_TEXT}{_text(c.name)}{_TEXT_END}'
+        f'<c r="{_column_letter(i)}1" s="{_HEADER_STYLE}{_text_tail(c.name)}'
         for i, c in enumerate(columns)
     )
     return f'<row r="1">{cells}</row>'
@@ -282,7 +330,7 @@ def _sheet_names(base: str, count: int) -> list[str]:
     names = []
     for number in range(1, count + 1):
         suffix = "" if number == 1 else f" {number}"
-        names.append(base[: 31 - len(suffix)] + suffix)
+        names.append(base[: 31 - len(suffix)].rstrip("'") + suffix)
     return names
 
 

@@ -5,7 +5,7 @@ so a loader can build millions of tuples without creating an object per field.
 
 | column type | storage form (both backends) |
 |---|---|
-| `UTCDateTime` | text `YYYY-MM-DDTHH:MM:SS.ffffffZ` (SQLite keeps it; PostgreSQL parses it into `timestamptz`) |
+| `UTCDateTime` | text `YYYY-MM-DDTHH:MM:SS.ffffffZ` (PostgreSQL parses it) |
 | `Money` | integer count of 1/10000 units |
 | `Boolean` | `bool` (SQLite binds it as 0/1) |
 | JSON | JSON text, or `None` for SQL NULL |

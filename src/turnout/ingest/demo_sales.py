@@ -92,10 +92,7 @@ def sale_rows(
         kind: cumulative([_CATEGORY_WEIGHT[g[1]] for g in menu]) for kind, menu in menus.items()
     }
     eligible = len(trail.sale_session)
-    if eligible:
-        picks = sorted(int(r() * eligible) for _ in range(n))
-    else:
-        picks = []
+    picks = sorted(int(r() * eligible) for _ in range(n)) if eligible else []
     arenas = [i for i, v in enumerate(venues) if v.kind == ARENA]
     for position, sale_id in enumerate(ids):
         if picks:

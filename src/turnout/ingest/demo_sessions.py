@@ -274,7 +274,7 @@ def session_rows(
                 add_sale[3](joined)
                 add_sale[4](left)
                 joined_text = fmt(joined)
-                left_text = fmt(left)
+                left_text: str | None = fmt(left)
                 # fmt: off
                 yield (
                     workspace_id, sid, uid, None, vid, customer, code, token, "completed",
@@ -319,7 +319,8 @@ def session_rows(
                     device = pool_dev[c]
                 elif kind == _H:
                     device = device_json(rng)
-                talk = attributes = None
+                talk: int | None = None
+                attributes: str | None = None
                 if kind == _H:
                     megabytes = int(seconds / 60 * (0.5 + r() * 4))
                     attributes = f'{device},"dataMb":{megabytes}}}'
