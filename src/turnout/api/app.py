@@ -13,6 +13,7 @@ from turnout.api.responses import JSONResponse
 from turnout.api.routes import build_router
 from turnout.config import Settings
 from turnout.db.engine import make_engine
+from turnout.dialects import install_dialects
 
 DESCRIPTION = """
 Turnout keeps customers, venues, sessions, goods sold, vouchers, campaigns, leads and
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine or make_engine(settings.database_url)
     install_error_handlers(app)
     app.include_router(build_router())
+    install_dialects(app)
     install_openapi(app)
     app.add_middleware(AccessLog)
     return app

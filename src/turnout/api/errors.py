@@ -8,15 +8,22 @@ Every TurnoutError, FastAPI's own parameter validation, unknown routes and any b
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from turnout.api.responses import JSONResponse
-from turnout.core.errors import FieldProblem, TooManyRequests, TurnoutError
+from turnout.core.errors import (
+    FieldProblem,
+    Internal,
+    InvalidParameter,
+    TooManyRequests,
+    TurnoutError,
+)
 
 log = logging.getLogger("turnout.api")
 
@@ -42,7 +49,7 @@ def envelope(kind: str, message: str, problems: Sequence[FieldProblem] = ()) -> 
 
 
 def error_response(exc: TurnoutError) -> JSONResponse:
-    headers = {}
+    headers = dict(getattr(exc, "headers", None) or {})
     if exc.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, TooManyRequests) and exc.retry_after:
@@ -63,31 +70,61 @@ def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
     return problems
 
 
-async def _turnout_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, TurnoutError)
+# A dialect answers errors in its own product's shape: it registers a renderer for
+# its path prefix, and every handler below goes through `_render`.
+ErrorRenderer = Callable[[Request, TurnoutError], Response]
+
+
+def register_error_renderer(app: FastAPI, prefix: str, renderer: ErrorRenderer) -> None:
+    """Errors under `prefix` are rendered by `renderer` (longest prefix wins)."""
+    renderers = getattr(app.state, "error_renderers", [])
+    renderers.append((prefix, renderer))
+    renderers.sort(key=lambda item: len(item[0]), reverse=True)
+    app.state.error_renderers = renderers
+
+
+def _render(request: Request, exc: TurnoutError) -> Response:
+    path = request.url.path
+    for prefix, renderer in getattr(request.app.state, "error_renderers", ()):
+        if path.startswith(prefix):
+            return renderer(request, exc)
     return error_response(exc)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+class HttpProblem(TurnoutError):
+    """An HTTP-level refusal (unknown route, wrong method) as a TurnoutError."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.headers = headers
+
+
+async def _turnout_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TurnoutError)
+    return _render(request, exc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = _validation_problems(exc)
     message = "; ".join(p.message for p in problems) or "invalid request"
-    return JSONResponse(envelope("invalid_parameter", message, problems), status_code=400)
+    return _render(request, InvalidParameter(message, problems))
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     kind = _HTTP_TYPES.get(exc.status_code, "http_error")
-    return JSONResponse(
-        envelope(kind, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
-    )
+    problem = HttpProblem(exc.status_code, kind, str(exc.detail), dict(exc.headers or {}))
+    return _render(request, problem)
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
     # The path may carry a key (dialects put keys in URLs), so log only the route.
     route = request.scope.get("route")
     log.exception("unhandled error in %s", getattr(route, "path", "?"), exc_info=exc)
-    return JSONResponse(envelope("internal_error", "internal server error"), status_code=500)
+    return _render(request, Internal("internal server error"))
 
 
 def install_error_handlers(app: FastAPI) -> None:

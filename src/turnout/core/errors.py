@@ -100,3 +100,10 @@ class Unavailable(TurnoutError):
 
     status = 503
     code = "unavailable"
+
+
+class Internal(TurnoutError):
+    """A bug, reported without details (they are logged, never sent)."""
+
+    status = 500
+    code = "internal_error"
