@@ -21,6 +21,7 @@ from turnout.auth.secrets import (
 )
 from turnout.core import audit
 from turnout.core.clock import utcnow
+from turnout.core.commands import Actor
 from turnout.core.errors import InvalidParameter, NotFound, PermissionDenied, Unauthenticated
 from turnout.core.workspaces import Workspace
 from turnout.db.schema import api_keys, workspaces
@@ -48,6 +49,10 @@ class Principal:
     @property
     def actor(self) -> str:
         return f"key:{self.public_id}"
+
+    def as_actor(self) -> Actor:
+        """The writer the core's commands take: this key in its workspace."""
+        return Actor(workspace_id=self.workspace_id, name=self.actor)
 
 
 @dataclass(frozen=True, slots=True)
