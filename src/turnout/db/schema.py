@@ -194,7 +194,16 @@ sessions = sa.Table(
     sa.Index(None, "workspace_id", "updated_at"),
     sa.Index(None, "workspace_id", "created_at"),
     sa.Index(None, "workspace_id", "customer_id"),
-    sa.Index(None, "workspace_id", "external_uuid"),
+    # An integration's own id: one session per external_uuid, so retried creates
+    # cannot duplicate (rows without one are unconstrained).
+    sa.Index(
+        "uq_sessions_workspace_id_external_uuid",
+        "workspace_id",
+        "external_uuid",
+        unique=True,
+        sqlite_where=sa.text("external_uuid IS NOT NULL"),
+        postgresql_where=sa.text("external_uuid IS NOT NULL"),
+    ),
 )
 
 session_labels = sa.Table(
@@ -417,6 +426,28 @@ audit_log = sa.Table(
     sa.Column("details", JSONType),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Index(None, "workspace_id", "created_at"),
+)
+
+# Replays of POST/PATCH/DELETE carrying an Idempotency-Key header. A row is
+# claimed (response_status NULL) before the write runs, in its own transaction, so
+# a concurrent duplicate finds it and waits or is refused instead of writing twice.
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("api_key_id", Id, sa.ForeignKey("api_keys.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("idempotency_key", sa.String(255), nullable=False),
+    sa.Column("method", sa.String(8), nullable=False),
+    sa.Column("path", sa.String(2000), nullable=False),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("response_status", sa.Integer),
+    sa.Column("response_body", sa.LargeBinary),
+    sa.Column("response_type", sa.String(100)),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("workspace_id", "api_key_id", "idempotency_key"),
+    sa.Index(None, "expires_at"),
 )
 
 TENANT_TABLES = tuple(t for t in metadata.sorted_tables if "workspace_id" in t.c)
