@@ -100,11 +100,17 @@ def list_parameters(resource: Resource) -> list[dict[str, Any]]:
             "Comma list of fields to return: " + ", ".join(f.name for f in resource.fields) + ".",
             string,
         ),
-        _query(
-            "updated_since",
-            "Rows changed at or after this instant (incremental sync; feed it "
-            "the previous response's X-Snapshot-Time).",
-            string,
+        *(
+            [
+                _query(
+                    "updated_since",
+                    "Rows changed at or after this instant (incremental sync; feed it "
+                    "the previous response's X-Snapshot-Time).",
+                    string,
+                )
+            ]
+            if "updated_at" in resource.table.c
+            else []
         ),
         _query(
             "include",

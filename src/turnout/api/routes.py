@@ -12,6 +12,7 @@ from fastapi import APIRouter
 
 from turnout.api import meta, resources
 from turnout.api.openapi_params import list_parameters
+from turnout.api.writes import WRITE_ROUTES, make_write_view, request_body
 from turnout.auth.scopes import public
 from turnout.core.resources import REGISTRY
 
@@ -57,6 +58,17 @@ def build_router() -> APIRouter:
             tags=[tag],
             summary=f"One of {resource.name} by id",
         )
+    for write in WRITE_ROUTES:
+        router.add_api_route(
+            write.path,
+            make_write_view(write),
+            methods=[write.method],
+            operation_id=write.operation_id,
+            tags=[write.path.split("/")[2]],
+            summary=write.summary,
+            openapi_extra={"requestBody": request_body(write.model)} if write.model else None,
+            responses=WRITE_RESPONSES,
+        )
     return router
 
 
@@ -70,4 +82,11 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
         },
     }
+}
+
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The record as GET shows it, in `data` (and `meta` where noted)."},
+    201: {"description": "Created: the new record as GET shows it, in `data`."},
+    204: {"description": "Deleted."},
+    409: {"description": "A unique rule (email, code, external_uuid) or a reused Idempotency-Key."},
 }

@@ -45,6 +45,7 @@ class Principal:
     workspace_slug: str
     workspace_timezone: str
     dialect: str | None = None
+    last_used_at: datetime | None = None
 
     @property
     def actor(self) -> str:
@@ -215,12 +216,17 @@ def key_from_headers(authorization: str | None, x_api_key: str | None) -> str:
 
 
 def authenticate(
-    conn: Connection, key: str, *, client_ip: str | None, now: datetime | None = None
+    conn: Connection,
+    key: str,
+    *,
+    client_ip: str | None,
+    now: datetime | None = None,
+    touch: bool = True,
 ) -> Principal:
     parts = split_key(key)
     if parts is None:
         raise Unauthenticated.for_field("api_key", "valid", "the API key is malformed or unknown")
-    return authenticate_parts(conn, *parts, client_ip=client_ip, now=now)
+    return authenticate_parts(conn, *parts, client_ip=client_ip, now=now, touch=touch)
 
 
 def authenticate_parts(
@@ -230,8 +236,11 @@ def authenticate_parts(
     *,
     client_ip: str | None,
     now: datetime | None = None,
+    touch: bool = True,
 ) -> Principal:
-    """Verify a (public id, secret) pair; the caller commits the last-used update."""
+    """Verify a (public id, secret) pair; with `touch`, record its use in `conn`
+    (the caller commits); without, the caller may call `touch_last_used` later.
+    """
     now = now or utcnow()
     row = conn.execute(
         sa.select(
@@ -263,7 +272,7 @@ def authenticate_parts(
         raise PermissionDenied.for_field(
             "client_ip", "allowed_ips", "this API key may not be used from this IP address"
         )
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+    if touch and needs_touch(row.last_used_at, now):
         conn.execute(api_keys.update().where(api_keys.c.id == row.id).values(last_used_at=now))
     return Principal(
         key_id=row.id,
@@ -274,4 +283,24 @@ def authenticate_parts(
         workspace_slug=row.slug,
         workspace_timezone=row.timezone,
         dialect=row.dialect,
+        last_used_at=row.last_used_at,
+    )
+
+
+def needs_touch(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= LAST_USED_PRECISION
+
+
+def touch_last_used(conn: Connection, key_id: int, now: datetime) -> None:
+    """Record a use, at most once per LAST_USED_PRECISION even when racing."""
+    conn.execute(
+        api_keys.update()
+        .where(
+            api_keys.c.id == key_id,
+            sa.or_(
+                api_keys.c.last_used_at.is_(None),
+                api_keys.c.last_used_at <= now - LAST_USED_PRECISION,
+            ),
+        )
+        .values(last_used_at=now)
     )

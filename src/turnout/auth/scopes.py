@@ -9,14 +9,28 @@ key elsewhere (a path segment, a query parameter, two headers) pass their own
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
-from turnout.auth.keys import Principal, authenticate, authenticate_parts, key_from_headers
+from turnout.auth.keys import (
+    Principal,
+    authenticate,
+    authenticate_parts,
+    key_from_headers,
+    needs_touch,
+    touch_last_used,
+)
 from turnout.auth.permissions import grants
+from turnout.core.clock import utcnow
 from turnout.core.errors import PermissionDenied
+from turnout.db.engine import write_transaction
+
+log = logging.getLogger("turnout.auth")
 
 # Given the request, return either a whole key or a (public id, secret) pair.
 KeyExtractor = Callable[[Request], "str | tuple[str, str]"]
@@ -37,14 +51,28 @@ def client_ip(request: Request) -> str | None:
 
 def verify_request(request: Request, extract: KeyExtractor = native_key) -> Principal:
     presented = extract(request)
-    with request.app.state.engine.connect() as conn:
+    engine = request.app.state.engine
+    ip = client_ip(request)
+    with engine.connect() as conn:
         if isinstance(presented, tuple):
-            principal = authenticate_parts(conn, *presented, client_ip=client_ip(request))
+            principal = authenticate_parts(conn, *presented, client_ip=ip, touch=False)
         else:
-            principal = authenticate(conn, presented, client_ip=client_ip(request))
-        conn.commit()
+            principal = authenticate(conn, presented, client_ip=ip, touch=False)
+    _record_use(engine, principal)
     request.state.principal = principal
     return principal
+
+
+def _record_use(engine: Engine, principal: Principal) -> None:
+    """Best effort, in its own short write: a busy database must not fail the request."""
+    now = utcnow()
+    if not needs_touch(principal.last_used_at, now):
+        return
+    try:
+        with write_transaction(engine, lock_timeout_ms=200) as conn:
+            touch_last_used(conn, principal.key_id, now)
+    except OperationalError:
+        log.info("last-used time of key %s not recorded: database busy", principal.public_id)
 
 
 class Scope:

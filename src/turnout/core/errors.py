@@ -8,6 +8,7 @@ it broke so that a client can fix its request without guessing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class TurnoutError(Exception):
         super().__init__(self.message)
 
     @classmethod
-    def for_field(cls, field_name: str, rule: str, message: str) -> TurnoutError:
+    def for_field(cls, field_name: str, rule: str, message: str) -> Self:
         return cls(message, [FieldProblem(field_name, rule, message)])
 
     @property

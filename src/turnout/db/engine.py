@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 
 class DatabaseUnreachable(RuntimeError):
@@ -32,14 +34,58 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     # WAL lets readers stream exports while a writer commits; NORMAL is durable
     # across application crashes under WAL; the busy timeout makes concurrent
     # writers wait instead of failing at once.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # pysqlite's own transaction handling would let a SAVEPOINT or a read escape
+    # the transaction, so the driver is put in autocommit mode (below) and
+    # SQLAlchemy's BEGIN is emitted here instead. Writers take the write lock at
+    # once (IMMEDIATE), so the busy timeout applies instead of a lock upgrade
+    # failing; readers stay DEFERRED so that long exports never block writes.
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_OPTION = "turnout_write"
+
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+@contextmanager
+def write_transaction(
+    engine: Engine, *, lock_timeout_ms: int | None = None
+) -> Iterator[Connection]:
+    """A transaction meant to write: committed on success, rolled back on error.
+
+    `lock_timeout_ms` bounds the wait for SQLite's write lock (PostgreSQL: for
+    row locks) for writes that may rather be skipped than wait.
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(**{WRITE_OPTION: True})
+        sqlite = engine.dialect.name == "sqlite"
+        # Straight to the driver: through SQLAlchemy the PRAGMA would begin (and
+        # wait for) the very transaction whose wait it is meant to bound.
+        raw = conn.connection.driver_connection if sqlite else None
+        if lock_timeout_ms is not None and raw is not None:
+            raw.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
+        try:
+            with conn.begin():
+                if lock_timeout_ms is not None and not sqlite:
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}")
+                yield conn
+        finally:
+            if lock_timeout_ms is not None and raw is not None:
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -53,6 +99,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
             **kwargs,
         )
         sa.event.listen(engine, "connect", _on_sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = sa.create_engine(
             parsed, pool_pre_ping=True, pool_size=8, max_overflow=16, **kwargs

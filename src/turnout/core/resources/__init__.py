@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from turnout.core.registry import Registry
+from turnout.core.resources.audit import AUDIT
 from turnout.core.resources.commerce import PRICES, PRODUCTS, PURCHASES, SALES, VOUCHERS
 from turnout.core.resources.marketing import CAMPAIGNS, EVENTS, LEADS, SUPPLIERS
 from turnout.core.resources.people import CUSTOMERS, PROFILE_FIELDS
@@ -25,5 +26,6 @@ REGISTRY = Registry(
         PRICES,
         PURCHASES,
         LABELS,
+        AUDIT,
     )
 )

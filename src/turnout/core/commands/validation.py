@@ -1,0 +1,56 @@
+"""Input models checked with pydantic, failures turned into the core's errors.
+
+Every edge (v1 JSON, dialect forms, import rows) validates through `validate`, so
+a bad value is reported the same way everywhere: the field's dotted path, the
+rule pydantic names (`missing`, `extra_forbidden`, `int_parsing`, …) and a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from turnout.core.errors import FieldProblem, InvalidParameter
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Rules named after what was broken, where pydantic's own names are opaque.
+_RULES = {
+    "extra_forbidden": "unknown_field",
+    "missing": "required",
+    "literal_error": "one_of",
+    "enum": "one_of",
+    "value_error": "invalid",
+}
+
+
+class Input(BaseModel):
+    """Base of every write body: unknown fields are refused, strings trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def problems_of(error: ValidationError, *, prefix: str = "") -> list[FieldProblem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item["loc"]) or "body"
+        field = f"{prefix}{path}"
+        rule = _RULES.get(item["type"], item["type"])
+        message = item["msg"].removeprefix("Value error, ")
+        problems.append(FieldProblem(field, rule, f"{field}: {message}"))
+    return problems
+
+
+def validate(model: type[ModelT], data: Any, *, prefix: str = "") -> ModelT:
+    """`data` as a `model`, or InvalidParameter naming each bad field and rule."""
+    if not isinstance(data, Mapping):
+        raise InvalidParameter.for_field(
+            prefix.rstrip(".") or "body", "object", "the body must be a JSON object"
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = problems_of(error, prefix=prefix)
+        raise InvalidParameter("; ".join(p.message for p in problems), problems) from None
