@@ -1,8 +1,9 @@
 """Keyset paging: sort keys always end in the primary key; cursors are opaque.
 
-A cursor is the last row's sort values, the sort it belongs to, and a checksum,
-base64url-encoded. It is not a secret (every query is still scoped to the caller's
-workspace); the checksum only makes a damaged or edited cursor a clear 400.
+A cursor is the last row's sort values, the table and sort it belongs to, and a
+checksum, base64url-encoded. It is not a secret (every query is still scoped to the
+caller's workspace); the checksum only makes a damaged or edited cursor a clear 400,
+and the table makes a cursor from another resource one too.
 NULL sorts as the smallest value on both backends (SQLite's own rule).
 """
 
@@ -43,7 +44,16 @@ class SortKey:
 
 
 def sort_signature(keys: Sequence[SortKey]) -> str:
-    return ",".join(("-" if k.descending else "") + k.name for k in keys)
+    """``table:sort``; the table is that of the primary key every sort ends with."""
+    sort = ",".join(("-" if k.descending else "") + k.name for k in keys)
+    table = next((getattr(k.expr, "table", None) for k in keys if k.name == "id"), None)
+    name = getattr(table, "name", None)
+    return f"{name}:{sort}" if isinstance(name, str) else sort
+
+
+def _split(signature: str) -> tuple[str, str]:
+    table, _, sort = signature.rpartition(":")
+    return table, sort
 
 
 def encode_cursor(signature: str, values: Sequence[Any]) -> str:
@@ -73,7 +83,14 @@ def decode_cursor(text: str, signature: str, *, field: str = "cursor") -> list[A
     if version != _CURSOR_VERSION or not isinstance(values, list):
         raise bad("from an incompatible version")
     if cursor_signature != signature:
-        raise bad(f"it belongs to sort={cursor_signature!r}, not sort={signature!r}")
+        if not isinstance(cursor_signature, str):
+            raise bad("not a cursor this server issued")
+        (table, sort), (wanted_table, wanted_sort) = _split(cursor_signature), _split(signature)
+        if not table:
+            raise bad("from an incompatible version")
+        if table != wanted_table:
+            raise bad("it belongs to another resource")
+        raise bad(f"it belongs to sort={sort!r}, not sort={wanted_sort!r}")
     return values
 
 

@@ -50,6 +50,9 @@ RESERVED = frozenset(
         "bom",
     }
 )
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+# Operators that order values; a yes/no field has no order.
+_ORDERING = frozenset({"gt", "gte", "lt", "lte"})
 _FILTER_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_.\- ]{0,99})(?:\[([A-Za-z_]{1,20})\])?$")
 MAX_OFFSET = 10_000_000
 
@@ -77,12 +80,9 @@ def _one(params: Sequence[tuple[str, str]], name: str) -> str | None:
 def _int(text: str | None, name: str, *, low: int, high: int) -> int | None:
     if text is None:
         return None
-    try:
-        number = int(text.strip())
-    except ValueError:
-        raise InvalidParameter.for_field(
-            name, "integer", f"{name} must be a whole number"
-        ) from None
+    if not _WHOLE_NUMBER.fullmatch(text.strip()):
+        raise InvalidParameter.for_field(name, "integer", f"{name} must be a whole number")
+    number = int(text.strip())
     if not low <= number <= high:
         raise InvalidParameter.for_field(
             name, "range", f"{name} must be between {low} and {high}, not {number}"
@@ -121,6 +121,12 @@ def _field_filter(resource: Resource, key: str, op_name: str, text: str, tz: Zon
         )
     if op_name == "null":
         return FieldFilter(field, operator, (parse_bool(text, param),))
+    if op_name in _ORDERING and field.type == "boolean":
+        raise InvalidParameter.for_field(
+            param,
+            "unknown_operator",
+            f"{param}: {key!r} is true or false; use =, [ne] or [null], not [{op_name}]",
+        )
     parts = text.split(",") if operator.many else [text]
     bits = integer_bits(resource, field)
     values = tuple(parse_value(field, part, param=param, tz=tz, int_bits=bits) for part in parts)
@@ -150,7 +156,18 @@ def _search(
                         "unknown_key",
                         f"q: unknown key {term.key!r} in term at position {term.position}",
                     ) from None
-            filters.append(_field_filter(resource, key, SEARCH_OPERATORS[term.op], term.value, tz))
+            try:
+                predicate = _field_filter(resource, key, SEARCH_OPERATORS[term.op], term.value, tz)
+            except InvalidParameter as exc:
+                # The client wrote `q`, not the field's parameter: point at the term.
+                shown = f"{term.key}{term.op}{term.value}"
+                shown = shown if len(shown) <= 60 else shown[:60] + "..."
+                raise InvalidParameter.for_field(
+                    "q",
+                    exc.rule or "invalid",
+                    f"q: term {shown!r} at position {term.position}: {exc.message}",
+                ) from None
+            filters.append(predicate)
     return texts, flags, filters
 
 
@@ -229,8 +246,8 @@ def parse_list_params(
         texts, flags, search_filters = _search(resource, q, tz)
         filters.extend(search_filters)
 
-    limit_text = _one(params, "limit") or _one(params, "per_page")
-    limit = _int(limit_text, "limit", low=1, high=MAX_LIMIT)
+    limit_name = "limit" if _one(params, "limit") is not None else "per_page"
+    limit = _int(_one(params, limit_name), limit_name, low=1, high=MAX_LIMIT)
     page = _int(_one(params, "page"), "page", low=1, high=MAX_OFFSET)
     offset = _int(_one(params, "offset"), "offset", low=0, high=MAX_OFFSET)
     cursor = _one(params, "cursor")
@@ -247,8 +264,15 @@ def parse_list_params(
     updated_text = _one(params, "updated_since")
     updated_since = None
     if updated_text is not None:
+        if "updated_at" not in resource.table.c:
+            raise InvalidParameter.for_field(
+                "updated_since", "supported", f"{resource.name} records are never updated"
+            )
         updated_since, _ = parse_instant(updated_text.strip(), field="updated_since", tz=tz)
 
+    # Read by the edge itself, but like every other parameter given at most once.
+    _one(params, "format")
+    _one(params, "bom")
     include = {i.strip() for i in (_one(params, "include") or "").split(",") if i.strip()}
     if include - {"total"}:
         raise InvalidParameter.for_field("include", "one_of", "include may only be 'total'")
