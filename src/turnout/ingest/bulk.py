@@ -185,8 +185,12 @@ def sync_id_sequence(conn: Connection, table: sa.Table) -> None:
     if top is None:
         return
     # `seq` comes from the catalogue already quoted, so it can stand as a name.
-    last = conn.exec_driver_sql(f"SELECT last_value FROM {seq}").scalar_one()  # noqa: S608
-    if top > last:
+    last, called = conn.exec_driver_sql(
+        f"SELECT last_value, is_called FROM {seq}"  # noqa: S608
+    ).one()
+    # A sequence nobody has drawn from yet hands out last_value itself next.
+    upcoming = last + 1 if called else last
+    if top >= upcoming:
         conn.execute(
             sa.text("SELECT setval(CAST(:seq AS regclass), :top)"), {"seq": seq, "top": top}
         )

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from turnout.core.errors import Conflict, InvalidParameter
 from turnout.core.workspaces import Workspace, create_workspace, find_workspace
 from turnout.db import schema
+from turnout.db.engine import write_transaction
 from turnout.ingest.bulk import insert_rows, reserve_ids
 from turnout.ingest.demo_business import (
     CAMPAIGN_COLUMNS,
@@ -163,7 +164,9 @@ def generate_demo(
     anchor = anchor or datetime.now(UTC).date()
     counts = demo_counts(size)
     started = time.perf_counter()
-    with engine.begin() as conn:
+    # A writer from the start (BEGIN IMMEDIATE on SQLite): no other writer gets in
+    # between the emptiness check and the load, and no read lock is upgraded mid-way.
+    with write_transaction(engine) as conn:
         ws = _prepare_workspace(conn, workspace, timezone)
         written = _load(conn, ws, counts, seed=seed, anchor=anchor, progress=progress)
     if written != counts:  # pragma: no cover - a generator broke its count
@@ -189,6 +192,8 @@ _DATA_TABLES = (
     schema.campaigns,
     schema.suppliers,
     schema.products,
+    schema.prices,
+    schema.purchases,
 )
 
 
