@@ -21,12 +21,26 @@ REDACTED = "[redacted]"
 _SECRET_PARAMS = frozenset({"key", "api_key", "apikey", "token", "secret", "password"})
 
 
+# (path prefix, index in path.split("/")) of segments that carry a key whatever its
+# shape, so that a mistyped or foreign key is not logged either (SynthesisVR).
+_SECRET_SEGMENTS: set[tuple[str, int]] = set()
+
+
+def register_secret_segment(prefix: str, index: int) -> None:
+    """Redact segment `index` of every path under `prefix` ("/data/", 3); any case."""
+    _SECRET_SEGMENTS.add((prefix.lower(), index))
+
+
 def _looks_secret(text: str) -> bool:
     return split_key(unquote(text)) is not None
 
 
 def redact_path(path: str) -> str:
-    return "/".join(REDACTED if _looks_secret(part) else part for part in path.split("/"))
+    parts = [REDACTED if _looks_secret(part) else part for part in path.split("/")]
+    for prefix, index in _SECRET_SEGMENTS:
+        if path.lower().startswith(prefix) and index < len(parts):
+            parts[index] = REDACTED
+    return "/".join(parts)
 
 
 def redact_query(query: str) -> str:

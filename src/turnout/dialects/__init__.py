@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from turnout.dialects import oasis, synthesisvr
+
 
 def install_dialects(app: FastAPI) -> None:
     # One line per dialect, added as each lands.
+    oasis.install(app)
+    synthesisvr.install(app)
     return None

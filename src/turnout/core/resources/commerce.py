@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from turnout.core.fields import ident, integer, json, money, string, timestamp
-from turnout.core.registry import Resource
+from turnout.core.fields import Join, enum, ident, integer, json, money, string, timestamp
+from turnout.core.registry import Resource, SearchVia
 from turnout.core.resources.common import customer_fields, stamps, venue_fields
-from turnout.db.schema import prices, products, purchases, sales, vouchers
+from turnout.core.resources.sessions import CHANNELS
+from turnout.db.schema import customers, prices, products, purchases, sales, sessions, vouchers
+
+SESSION = Join("session", sessions, "session_id")
 
 SALES = Resource(
     name="sales",
@@ -15,6 +18,9 @@ SALES = Resource(
     fields=(
         ident(),
         integer("session_id", sortable=True),
+        string("session_uuid", join=SESSION, column="uuid", default=False),
+        string("session_external_uuid", join=SESSION, column="external_uuid", default=False),
+        enum("session_channel", CHANNELS, join=SESSION, column="channel", default=False),
         *customer_fields(),
         *venue_fields(),
         string("item", sortable=True, searchable=True),
@@ -31,6 +37,11 @@ SALES = Resource(
     time_fields=("sold_at", "created_at", "updated_at"),
     default_sort=("-sold_at",),
     open_json=("attributes",),
+    search_via=(
+        SearchVia(
+            "customer_id", customers, ("first_name", "last_name", "display_name", "email", "phone")
+        ),
+    ),
 )
 
 VOUCHERS = Resource(

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from turnout.core.fields import enum, ident, integer, json, money, string, timestamp
 from turnout.core.registry import Resource
 from turnout.core.resources.common import stamps
-from turnout.db.schema import customers, profile_fields
+from turnout.db.schema import customers, profile_fields, sessions
 
 ROLES = ("member", "leader", "moderator", "admin", "owner", "customer")
 CUSTOMER_STATUSES = ("invited", "active", "suspended", "erased")
 PROFILE_FIELD_TYPES = ("string", "integer", "number", "boolean", "date")
+
+
+def session_count(table: sa.Table, _dialect: str) -> sa.ColumnElement[object]:
+    """How many sessions the customer has (any status), counted in its workspace."""
+    return (
+        sa.select(sa.func.count())
+        .where(
+            sessions.c.workspace_id == table.c.workspace_id, sessions.c.customer_id == table.c.id
+        )
+        .scalar_subquery()
+    )
+
 
 CUSTOMERS = Resource(
     name="customers",
@@ -34,6 +48,13 @@ CUSTOMERS = Resource(
         json("profile", description="Custom profile fields (see profile-fields)."),
         json("hardware"),
         json("metadata"),
+        integer(
+            "session_count",
+            expression=session_count,
+            filterable=False,
+            default=False,
+            description="How many sessions the customer has.",
+        ),
         timestamp("invited_at"),
         timestamp("accepted_at"),
         timestamp("suspended_at"),
