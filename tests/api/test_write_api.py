@@ -422,3 +422,12 @@ def test_concurrent_duplicates_write_once(app, auth, engine, workspace):
     assert [a.status_code for a in answers] == [201] * 6
     assert len({a.json()["data"]["id"] for a in answers}) == 1
     assert count(engine, schema.sales, workspace) == 1
+
+
+def test_team_is_shown_both_ways_and_filterable_by_letters(client, auth):
+    for email, team in (("a@example.com", "C"), ("b@example.com", "AZ"), ("c@example.com", "BA")):
+        post(client, "/v1/customers", {"email": email, "team": team}, auth)
+    rows = client.get("/v1/customers", params={"sort": "team"}, headers=auth).json()["data"]
+    assert [(r["team"], r["team_letters"]) for r in rows] == [(2, "C"), (51, "AZ"), (52, "BA")]
+    only = client.get("/v1/customers", params={"team_letters": "AZ"}, headers=auth).json()
+    assert [r["team"] for r in only["data"]] == [51]

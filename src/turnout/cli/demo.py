@@ -16,8 +16,12 @@ from turnout.auth.keys import authenticate, create_key
 from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, open_database
 from turnout.core.errors import TurnoutError
 from turnout.core.workspaces import Workspace, find_workspace
-from turnout.db.schema import sessions
-from turnout.ingest.demo import DemoSummary, demo_total_rows, generate_demo
+from turnout.ingest.demo import (
+    DemoSummary,
+    demo_total_rows,
+    first_table_with_data,
+    generate_demo,
+)
 
 DEMO_KEY_NAME = "demo (all permissions)"
 
@@ -56,12 +60,7 @@ def workspace_is_empty(engine: Engine, slug: str) -> bool:
         ws = find_workspace(conn, slug)
         if ws is None:
             return True
-        return (
-            conn.execute(
-                sa.select(sessions.c.id).where(sessions.c.workspace_id == ws.id).limit(1)
-            ).first()
-            is None
-        )
+        return first_table_with_data(conn, ws.id) is None
 
 
 def demo_key_path(database_url: str) -> Path:

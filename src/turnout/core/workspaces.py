@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from turnout.core.clock import utcnow
 from turnout.core.errors import Conflict, InvalidParameter, NotFound
@@ -80,19 +81,25 @@ def create_workspace(
     if conn.execute(sa.select(workspaces.c.id).where(workspaces.c.slug == slug)).first():
         raise Conflict.for_field("slug", "unique", f"a workspace with slug {slug!r} already exists")
     now = utcnow()
-    workspace_id = conn.execute(
-        workspaces.insert()
-        .values(
-            slug=slug,
-            name=name or slug,
-            timezone=timezone,
-            region=region,
-            settings={},
-            created_at=now,
-            updated_at=now,
-        )
-        .returning(workspaces.c.id)
-    ).scalar_one()
+    try:
+        with conn.begin_nested():  # a concurrent create of the same slug lands here
+            workspace_id = conn.execute(
+                workspaces.insert()
+                .values(
+                    slug=slug,
+                    name=name or slug,
+                    timezone=timezone,
+                    region=region,
+                    settings={},
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(workspaces.c.id)
+            ).scalar_one()
+    except IntegrityError:
+        raise Conflict.for_field(
+            "slug", "unique", f"a workspace with slug {slug!r} already exists"
+        ) from None
     return Workspace(
         id=workspace_id, slug=slug, name=name or slug, timezone=timezone, region=region
     )

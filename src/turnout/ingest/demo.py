@@ -197,25 +197,31 @@ _DATA_TABLES = (
 )
 
 
+def first_table_with_data(conn: Connection, workspace_id: int) -> sa.Table | None:
+    """The first demo table holding rows of this workspace, or None when it is empty."""
+    for table in _DATA_TABLES:
+        hit = conn.execute(
+            sa.select(sa.literal(1)).where(table.c.workspace_id == workspace_id).limit(1)
+        ).first()
+        if hit is not None:
+            return table
+    return None
+
+
 def _prepare_workspace(conn: Connection, slug: str, timezone: str) -> Workspace:
     found = find_workspace(conn, slug)
     if found is None:
         name = "Demo" if slug == "demo" else slug
         return create_workspace(conn, slug=slug, name=name, timezone=timezone)
-    # Sessions are what the CLI promises to check; the other tables would clash on
-    # unique names and codes, so they refuse the load the same way.
-    for table in _DATA_TABLES:
-        hit = conn.execute(
-            sa.select(sa.literal(1)).where(table.c.workspace_id == found.id).limit(1)
-        ).first()
-        if hit is not None:
-            what = "sessions" if table is schema.sessions else f"{table.name} rows"
-            raise Conflict.for_field(
-                "workspace",
-                "empty",
-                f"workspace {slug!r} already has {what}; demo data loads only into an "
-                "empty workspace",
-            )
+    # Any data would clash on unique names and codes, so any refuses the load.
+    table = first_table_with_data(conn, found.id)
+    if table is not None:
+        what = "sessions" if table is schema.sessions else f"{table.name} rows"
+        raise Conflict.for_field(
+            "workspace",
+            "empty",
+            f"workspace {slug!r} already has {what}; demo data loads only into an empty workspace",
+        )
     return found
 
 

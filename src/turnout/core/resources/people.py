@@ -25,6 +25,29 @@ def session_count(table: sa.Table, _dialect: str) -> sa.ColumnElement[object]:
     )
 
 
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def team_letters(table: sa.Table, _dialect: str) -> sa.ColumnElement[object]:
+    """The team number as letters (0 -> A, 26 -> AA, 52 -> BA), like turnout.core.teams."""
+    team = table.c.team
+    letters = sa.literal(_ALPHABET, sa.Text)
+
+    def position(value: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
+        return sa.cast(value + sa.literal_column("1"), sa.Integer)
+
+    offset = team - sa.literal_column("26")
+    second = sa.func.substr(letters, position(offset % sa.literal_column("26")), 1)
+    first = sa.func.substr(
+        sa.literal("AB", sa.Text), position(offset // sa.literal_column("26")), 1
+    )
+    return sa.case(
+        (team.between(0, 25), sa.func.substr(letters, position(team), 1)),
+        (team.between(26, 77), first.concat(second)),
+        else_=sa.null(),
+    )
+
+
 CUSTOMERS = Resource(
     name="customers",
     table=customers,
@@ -41,6 +64,11 @@ CUSTOMERS = Resource(
         string("phone", searchable=True),
         enum("role", ROLES, sortable=True),
         integer("team", sortable=True, description="Team number: A=0, B=1, ... AZ=51, BA=52."),
+        string(
+            "team_letters",
+            expression=team_letters,
+            description="The team as letters: A-Z, AA-AZ, BA-BZ.",
+        ),
         enum("status", CUSTOMER_STATUSES, sortable=True),
         money("balance", sortable=True),
         string("source"),
