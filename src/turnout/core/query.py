@@ -8,6 +8,7 @@ parameters, dialects from theirs) and never write SQL.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -94,6 +95,42 @@ class CompiledQuery:
     from_: sa.FromClause
 
 
+@functools.cache
+def _alias(table: sa.Table, name: str) -> sa.Table:
+    # One alias object per join for the life of the process, so that select lists
+    # built on it can be reused by every query of the same shape.
+    return table.alias(f"j_{name}")  # type: ignore[return-value]
+
+
+# Select lists per query shape (resource, fields, sort, dialect): the labelled
+# output expressions are the costliest part of compiling and never change.
+_SELECT_LISTS: dict[tuple[Any, ...], tuple[sa.ColumnElement[Any], ...]] = {}
+_SELECT_LISTS_MAX = 2048
+
+
+def _select_list(
+    query: Query,
+    sources: _Sources,
+    spec: tuple[tuple[Field, bool], ...],
+    dialect: str,
+    with_cursor_columns: bool,
+) -> tuple[sa.ColumnElement[Any], ...]:
+    shape = (id(query.resource), query.projection, spec if with_cursor_columns else (), dialect)
+    found = _SELECT_LISTS.get(shape)
+    if found is not None:
+        for f in query.projection:
+            sources.of(f)  # the joins the cached list reads from
+        return found
+    selected = [output_expr(f, sources.of(f), dialect).label(f.name) for f in query.projection]
+    if with_cursor_columns:
+        for f, _ in spec:
+            selected.append(output_expr(f, sources.of(f), dialect).label(f"_sort_{f.name}"))
+    if len(_SELECT_LISTS) >= _SELECT_LISTS_MAX:
+        _SELECT_LISTS.clear()
+    _SELECT_LISTS[shape] = built = tuple(selected)
+    return built
+
+
 class _Sources:
     """The resource table plus the joins its fields need, added on first use."""
 
@@ -108,8 +145,8 @@ class _Sources:
             return self.table
         join = f.join
         if join.name not in self._aliases:
-            alias = join.table.alias(f"j_{join.name}")
-            self._aliases[join.name] = alias  # type: ignore[assignment]
+            alias = _alias(join.table, join.name)
+            self._aliases[join.name] = alias
             self.from_ = self.from_.outerjoin(
                 alias,
                 sa.and_(
@@ -287,12 +324,8 @@ def compile_query(query: Query, dialect: str, *, with_cursor_columns: bool = Tru
         where = sa.and_(where, after(keys, values))
 
     projection = query.projection
-    selected = [output_expr(f, sources.of(f), dialect).label(f.name) for f in projection]
-    hidden = 0
-    if with_cursor_columns:
-        for f, _ in spec:
-            selected.append(output_expr(f, sources.of(f), dialect).label(f"_sort_{f.name}"))
-            hidden += 1
+    selected = _select_list(query, sources, spec, dialect, with_cursor_columns)
+    hidden = len(spec) if with_cursor_columns else 0
     order_by = [clause for key in keys for clause in key.order_by(dialect)]
     select = sa.select(*selected).select_from(sources.from_).where(where).order_by(*order_by)
     if query.limit is not None:
