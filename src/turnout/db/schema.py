@@ -450,4 +450,128 @@ idempotency_keys = sa.Table(
     sa.Index(None, "expires_at"),
 )
 
+# Reports: the one-at-a-time lock on SQLite (PostgreSQL uses advisory locks), and
+# hourly rollups that reports read for whole UTC hours (see docs/reports.md).
+report_locks = sa.Table(
+    "report_locks",
+    metadata,
+    _workspace(),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("holder", sa.String(64), nullable=False),
+    sa.Column("acquired_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("workspace_id", "name"),
+)
+
+rollup_watermarks = sa.Table(
+    "rollup_watermarks",
+    metadata,
+    _workspace(),
+    sa.Column("name", sa.String(32), nullable=False),
+    # rows changed after this instant, or with an id above last_id, are not yet rolled up
+    sa.Column("changed_after", UTCDateTime, nullable=False),
+    sa.Column("last_id", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("refreshed_at", UTCDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("workspace_id", "name"),
+)
+
+rollup_session_hours = sa.Table(
+    "rollup_session_hours",
+    metadata,
+    _workspace(),
+    sa.Column("hour", UTCDateTime, nullable=False),
+    sa.Column("venue_id", Id),
+    # arrivals (joined_at in the hour), any session
+    sa.Column("visits", sa.Integer, nullable=False),
+    sa.Column("dwell_us", sa.BigInteger, nullable=False),
+    sa.Column("dwell_count", sa.Integer, nullable=False),
+    sa.Column("satisfaction_sum", sa.BigInteger, nullable=False),
+    sa.Column("satisfaction_count", sa.Integer, nullable=False),
+    # closed sessions (joined_at and left_at known)
+    sa.Column("started", sa.Integer, nullable=False),
+    sa.Column("present_at_start", sa.Integer, nullable=False),
+    sa.Column("attendance_us", sa.BigInteger, nullable=False),
+    sa.Column("talk_us", sa.BigInteger, nullable=False),
+    sa.Column("peak", sa.Integer, nullable=False),
+    sa.Index(None, "workspace_id", "hour", "venue_id"),
+)
+
+rollup_sale_hours = sa.Table(
+    "rollup_sale_hours",
+    metadata,
+    _workspace(),
+    sa.Column("hour", UTCDateTime, nullable=False),
+    sa.Column("venue_id", Id),
+    sa.Column("item", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(100)),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("sales", sa.Integer, nullable=False),
+    sa.Column("quantity", sa.BigInteger, nullable=False),
+    sa.Column("amount", Money, nullable=False),
+    sa.Index(None, "workspace_id", "hour"),
+)
+
+rollup_lead_hours = sa.Table(
+    "rollup_lead_hours",
+    metadata,
+    _workspace(),
+    sa.Column("hour", UTCDateTime, nullable=False),
+    sa.Column("campaign_id", Id, nullable=False),
+    sa.Column("supplier_id", Id),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("leads", sa.Integer, nullable=False),
+    sa.Column("valid", sa.Integer, nullable=False),
+    sa.Column("invalid", sa.Integer, nullable=False),
+    sa.Column("pending", sa.Integer, nullable=False),
+    sa.Column("rejections", sa.Integer, nullable=False),
+    sa.Column("approved", sa.Integer, nullable=False),
+    sa.Column("returns", sa.Integer, nullable=False),
+    sa.Column("supplier_cost", Money, nullable=False),
+    sa.Column("email_cost", Money, nullable=False),
+    sa.Column("sms_cost", Money, nullable=False),
+    sa.Column("validation_cost", Money, nullable=False),
+    sa.Column("revenue", Money, nullable=False),
+    sa.Index(None, "workspace_id", "hour"),
+)
+
+# Signed-in admin UI sessions. The cookie holds a random token; only its SHA-256
+# is stored (the id). Admins see every workspace, so this is not a tenant table:
+# the workspace they are looking at is `selected_workspace_id`, not `workspace_id`.
+admin_sessions = sa.Table(
+    "admin_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column(
+        "admin_user_id",
+        Id,
+        sa.ForeignKey("admin_users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    _ref("selected_workspace_id", "workspaces"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Index(None, "admin_user_id"),
+    sa.Index(None, "expires_at"),
+)
+
+# UTC hours a write moved rows out of or into, not yet recomputed in the report rollups
+# (see docs/reports.md): written in the writer's transaction, consumed by the refresh.
+rollup_dirty = sa.Table(
+    "rollup_dirty",
+    metadata,
+    _workspace(),
+    _id(),
+    sa.Column("name", sa.String(32), nullable=False),
+    sa.Column("hour_from", UTCDateTime, nullable=False),
+    sa.Column("hour_to", UTCDateTime, nullable=False),  # exclusive
+    sa.Index(None, "workspace_id", "name", "id"),
+)
+
+# Rows added since a rollup watermark (`workspace_id = ? AND id > ?`), and a
+# workspace's highest id: a range inside the workspace, whatever other tenants add.
+for _table in (sessions, sales, leads):
+    sa.Index(f"ix_{_table.name}_workspace_id_id", _table.c.workspace_id, _table.c.id)
+
 TENANT_TABLES = tuple(t for t in metadata.sorted_tables if "workspace_id" in t.c)

@@ -20,6 +20,7 @@ from turnout.core.commands.records import (
 )
 from turnout.core.errors import Conflict
 from turnout.db.schema import customers, sales, sessions, venues, vouchers
+from turnout.reports.rollups import mark_write
 
 # Unambiguous when read aloud or typed from a receipt: no 0/O, 1/I/L.
 VOUCHER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -38,6 +39,7 @@ def record_sale(conn: Connection, actor: Actor, data: SaleCreate) -> int:
     if data.amount is None:
         values["amount"] = data.unit_price * data.quantity
     values.setdefault("sold_at", utcnow())
+    mark_write(conn, actor.workspace_id, sales, None, values)
     return insert(conn, actor, sales, values)
 
 

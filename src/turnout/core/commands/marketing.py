@@ -12,6 +12,7 @@ from turnout.core.commands.models import CampaignCreate, EventCreate, LeadCreate
 from turnout.core.commands.models import given as given_fields
 from turnout.core.commands.records import insert, require_reference
 from turnout.db.schema import campaigns, customers, events, leads, suppliers, venues
+from turnout.reports.rollups import mark_write
 
 
 def _with_defaults(model: Any) -> dict[str, Any]:
@@ -33,6 +34,7 @@ def create_lead(conn: Connection, actor: Actor, data: LeadCreate) -> int:
     require_reference(conn, actor, customers, data.customer_id, field="customer_id")
     values = _with_defaults(data)
     values["received_at"] = data.received_at or utcnow()
+    mark_write(conn, actor.workspace_id, leads, None, values)
     return insert(conn, actor, leads, values)
 
 

@@ -22,6 +22,7 @@ from turnout.core.commands.records import (
 )
 from turnout.core.errors import Conflict, InvalidParameter, NotFound
 from turnout.db.schema import customers, labels, session_labels, sessions, venues
+from turnout.reports.rollups import mark_write
 
 _REFERENCES = {
     "venue_id": venues,
@@ -54,6 +55,7 @@ def create_session(conn: Connection, actor: Actor, data: SessionCreate) -> Sessi
     new_id = savepoint_insert(conn, actor, sessions, values)
     if new_id is None:  # a concurrent create with the same external_uuid or uuid won
         return create_session(conn, actor, data)
+    mark_write(conn, actor.workspace_id, sessions, None, values)
     if data.labels:
         _set_labels(conn, actor, new_id, data.labels)
     return SessionWritten(new_id, values["uuid"], created=True)
@@ -69,6 +71,7 @@ def update_session(conn: Connection, actor: Actor, session_id: int, data: Sessio
                 "external_uuid", "unique", "another session has this external_uuid"
             )
     update(conn, actor, sessions, session_id, values)
+    mark_write(conn, actor.workspace_id, sessions, current, values)
     if data.labels is not None:
         _set_labels(conn, actor, session_id, data.labels)
 
@@ -79,6 +82,7 @@ def cancel_session(conn: Connection, actor: Actor, session_id: int) -> bool:
     if current.status == "cancelled":
         return False
     update(conn, actor, sessions, session_id, {"status": "cancelled", "cancelled_at": utcnow()})
+    mark_write(conn, actor.workspace_id, sessions, current, {"status": "cancelled"})
     audit.record(
         conn,
         workspace_id=actor.workspace_id,

@@ -1,0 +1,69 @@
+"""`turnout rollups rebuild`: recompute the report rollups from raw rows.
+
+Mounted in `turnout.cli.main` as ``turnout rollups rebuild [--workspace SLUG] [--db URL]``
+(also ``python -m turnout.reports.cli rebuild``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, fail, open_database
+from turnout.core.workspaces import find_workspace, list_workspaces
+from turnout.reports.rollups import ROLLUPS
+
+rollups_app = typer.Typer(
+    help="Report rollups: hourly aggregates that keep reports fast.", no_args_is_help=True
+)
+
+
+@rollups_app.callback()
+def _group() -> None:
+    """Keep `rebuild` a subcommand even while it is the only one."""
+
+
+@rollups_app.command("rebuild")
+@clean_errors
+def rebuild(
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", "-w", help="Workspace slug (default: all)")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Recompute every rollup of one workspace, or of all, from raw rows."""
+    with open_database(db) as engine:
+        with engine.connect() as conn:
+            if workspace is None:
+                targets = list_workspaces(conn)
+            else:
+                found = find_workspace(conn, workspace)
+                if found is None:
+                    fail(f"no workspace with slug {workspace!r}")
+                targets = [found]
+        steps = [(target, name) for target in targets for name in ROLLUPS]
+        with Progress(
+            TextColumn("rebuilding rollups {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("", total=len(steps))
+            for target, name in steps:
+                progress.update(task, description=f"{target.slug}: {name}")
+                started = time.perf_counter()
+                ROLLUPS[name].rebuild(engine, target.id)
+                progress.console.print(
+                    f"{target.slug}: {name} rebuilt in {time.perf_counter() - started:.2f}s",
+                    highlight=False,
+                )
+                progress.advance(task)
+
+
+if __name__ == "__main__":
+    rollups_app()
