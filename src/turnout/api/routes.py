@@ -10,11 +10,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from turnout.api import meta, resources
+from turnout.api import imports, meta, resources
 from turnout.api.openapi_params import list_parameters
 from turnout.api.writes import WRITE_ROUTES, make_write_view, request_body
 from turnout.auth.scopes import public
 from turnout.core.resources import REGISTRY
+from turnout.ingest.importables import IMPORTABLES
 
 
 def build_router() -> APIRouter:
@@ -68,6 +69,17 @@ def build_router() -> APIRouter:
             summary=write.summary,
             openapi_extra={"requestBody": request_body(write.model)} if write.model else None,
             responses=WRITE_RESPONSES,
+        )
+    for spec in IMPORTABLES.values():
+        router.add_api_route(
+            f"/v1/{spec.name}:import",
+            imports.make_import_view(spec),
+            methods=["POST"],
+            operation_id=f"import_{spec.name}",
+            tags=[spec.name],
+            summary=f"Import {spec.name} from NDJSON, CSV or a JSON array (all or nothing)",
+            openapi_extra={"requestBody": imports.request_body(spec)},
+            responses=imports.RESPONSES,
         )
     return router
 

@@ -1,0 +1,183 @@
+"""Bulk import speed: 200k sessions from NDJSON and CSV into SQLite and PostgreSQL.
+
+    .venv/bin/python bench/import_bench.py                 # both backends, 200k rows
+    .venv/bin/python bench/import_bench.py --rows 50000 --backends sqlite
+    .venv/bin/python bench/import_bench.py --pg postgresql://postgres@127.0.0.1:5432/test
+
+Each run goes through `run_import` exactly as `turnout import` does (reading the file,
+validating every row with the API's SessionCreate, checking the venue reference
+and the external_uuid natural key per chunk, writing one transaction), into a
+fresh database: a temporary SQLite file, or the scratch PostgreSQL database
+`turnout_bench_import`, created and dropped by this script. The second pass
+imports the same file again, so every row is an update by external_uuid.
+
+Rows/s are wall-clock; `cpu` is this process's CPU time (on PostgreSQL the server's
+work runs in its own process and is not in it). Other agents share the machine's
+two cores, so the load average is printed beside each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+import sqlalchemy as sa
+
+from turnout.core.clock import utcnow
+from turnout.core.commands import Actor
+from turnout.core.workspaces import create_workspace
+from turnout.db import migrate
+from turnout.db.engine import make_engine
+from turnout.db.schema import sessions, venues
+from turnout.ingest.importer import run_import
+
+SCRATCH_DB = "turnout_bench_import"
+COLUMNS = (
+    "external_uuid",
+    "venue_id",
+    "status",
+    "channel",
+    "experience",
+    "start_at",
+    "joined_at",
+    "left_at",
+    "duration_minutes",
+    "people",
+    "satisfaction",
+    "comments",
+)
+
+
+def session_rows(n: int, venue_ids: list[int], seed: int = 1) -> list[dict[str, object]]:
+    """Rows shaped like the PERF.md sessions: a uuid-like key, timestamps, ints, short text."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        day, minute = 1 + i % 28, rng.randrange(0, 600)
+        start = f"2024-05-{day:02d}T{9 + minute // 60:02d}:{minute % 60:02d}:00Z"
+        left = f"2024-05-{day:02d}T{20 + rng.randrange(0, 3):02d}:{rng.randrange(60):02d}:00Z"
+        rows.append(
+            {
+                "external_uuid": f"bench-{i:08d}-{rng.getrandbits(48):012x}",
+                "venue_id": rng.choice(venue_ids),
+                "status": "completed",
+                "channel": rng.choice(("online", "on-site", "api")),
+                "experience": rng.choice(("Beat Saber", "Half-Life: Alyx", "Arizona Sunshine")),
+                "start_at": start,
+                "joined_at": start,
+                "left_at": left,
+                "duration_minutes": 60,
+                "people": rng.randrange(1, 6),
+                "satisfaction": rng.randrange(0, 11),
+                "comments": "" if i % 3 else "birthday party",
+            }
+        )
+    return rows
+
+
+def write_files(rows: list[dict[str, object]], folder: Path) -> dict[str, Path]:
+    ndjson = folder / "sessions.ndjson"
+    with ndjson.open("wb") as out:
+        for row in rows:
+            out.write(orjson.dumps(row) + b"\n")
+    csv = folder / "sessions.csv"
+    with csv.open("w", encoding="utf-8") as out:
+        out.write(",".join(COLUMNS) + "\n")
+        for row in rows:
+            out.write(",".join(str(row[c]).replace(",", " ") for c in COLUMNS) + "\n")
+    return {"ndjson": ndjson, "csv": csv}
+
+
+def load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def timed_import(engine: sa.Engine, actor: Actor, path: Path, fmt: str) -> dict[str, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    with path.open("rb") as stream:
+        report = run_import(engine, actor=actor, resource="sessions", stream=stream, fmt=fmt)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert report.ok, report.as_dict()
+    return {
+        "rows": report.rows,
+        "inserted": report.inserted,
+        "updated": report.updated,
+        "rows_per_s": report.rows / wall,
+        "rows_per_cpu_s": report.rows / cpu,
+    }
+
+
+def bench_backend(url: str, rows: int, folder: Path) -> None:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    for fmt in ("ndjson", "csv"):
+        with engine.begin() as conn:
+            ws = create_workspace(conn, slug=f"bench-{fmt}", name=None, timezone="UTC")
+            venue_ids = [
+                conn.execute(
+                    venues.insert()
+                    .values(
+                        workspace_id=ws.id,
+                        kind="arena",
+                        name=f"Venue {i}",
+                        code=f"V{i}",
+                        created_at=utcnow(),
+                        updated_at=utcnow(),
+                    )
+                    .returning(venues.c.id)
+                ).scalar_one()
+                for i in range(20)
+            ]
+        files = write_files(session_rows(rows, venue_ids), folder)
+        actor = Actor(ws.id, "bench")
+        for label in ("insert", "upsert"):
+            result = timed_import(engine, actor, files[fmt], fmt)
+            print(
+                f"{engine.dialect.name:10} {fmt:6} {label:6} {result['rows']:>8,} rows "
+                f"{result['rows_per_s']:>9,.0f} rows/s "
+                f"{result['rows_per_cpu_s']:>9,.0f} rows/cpu-s "
+                f"(load {load()})",
+                flush=True,
+            )
+        with engine.connect() as conn:
+            stored = conn.execute(
+                sa.select(sa.func.count()).where(sessions.c.workspace_id == ws.id)
+            ).scalar_one()
+        assert stored == rows, stored
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="turnout-import-bench-") as tmp:
+        folder = Path(tmp)
+        if "sqlite" in args.backends:
+            bench_backend(f"sqlite:///{folder / 'bench.db'}", args.rows, folder)
+        if "postgresql" in args.backends:
+            admin = sa.create_engine(
+                sa.engine.make_url(args.pg).set(drivername="postgresql+psycopg"),
+                isolation_level="AUTOCOMMIT",
+            )
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+                conn.exec_driver_sql(f'CREATE DATABASE "{SCRATCH_DB}"')
+            try:
+                url = sa.engine.make_url(args.pg).set(database=SCRATCH_DB)
+                bench_backend(url.render_as_string(hide_password=False), args.rows, folder)
+            finally:
+                with admin.connect() as conn:
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+                admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
