@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,10 +13,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
+from turnout.admin.passwords import verify_password
+from turnout.admin.users import create_admin, set_password
 from turnout.auth.keys import authenticate, create_key
 from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, open_database
 from turnout.core.errors import TurnoutError
 from turnout.core.workspaces import Workspace, find_workspace
+from turnout.db.engine import write_transaction
+from turnout.db.schema import admin_users
 from turnout.ingest.demo import (
     DemoSummary,
     demo_total_rows,
@@ -24,6 +29,7 @@ from turnout.ingest.demo import (
 )
 
 DEMO_KEY_NAME = "demo (all permissions)"
+DEMO_ADMIN_EMAIL = "admin@example.com"
 
 
 def load_demo(
@@ -91,6 +97,38 @@ def ensure_demo_key(engine: Engine, workspace: Workspace, path: Path) -> str:
     path.write_text(key + "\n")
     os.chmod(path, 0o600)
     return key
+
+
+def demo_admin_path(database_url: str) -> Path:
+    """The demo admin's password file, beside the demo key file."""
+    key_path = demo_key_path(database_url)
+    return key_path.with_name(key_path.name.replace("demo-key", "demo-admin"))
+
+
+def ensure_demo_admin(engine: Engine, path: Path) -> tuple[str, str]:
+    """(email, password) of the demo admin: the password saved at `path` if it
+    still signs in, else a new one (the account is created or reset, and unlocked).
+
+    Like the demo key, the password is kept in clear only in a local file readable
+    by its owner, so that `make run` can print it again.
+    """
+    saved = path.read_text().strip() if path.exists() else ""
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(admin_users.c.password_hash).where(admin_users.c.email == DEMO_ADMIN_EMAIL)
+        ).scalar_one_or_none()
+    with write_transaction(engine) as conn:
+        if saved and stored is not None and verify_password(stored, saved):
+            set_password(conn, email=DEMO_ADMIN_EMAIL, password=saved)  # unlock if locked
+            return DEMO_ADMIN_EMAIL, saved
+        password = secrets.token_urlsafe(12)
+        if stored is None:
+            create_admin(conn, email=DEMO_ADMIN_EMAIL, password=password)
+        else:
+            set_password(conn, email=DEMO_ADMIN_EMAIL, password=password)
+    path.write_text(password + "\n")
+    os.chmod(path, 0o600)
+    return DEMO_ADMIN_EMAIL, password
 
 
 def demo(

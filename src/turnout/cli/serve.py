@@ -9,7 +9,14 @@ import uvicorn
 
 from turnout.api.app import create_app
 from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, open_database
-from turnout.cli.demo import demo_key_path, ensure_demo_key, load_demo, workspace_is_empty
+from turnout.cli.demo import (
+    demo_admin_path,
+    demo_key_path,
+    ensure_demo_admin,
+    ensure_demo_key,
+    load_demo,
+    workspace_is_empty,
+)
 from turnout.config import Settings
 from turnout.core.workspaces import create_workspace, find_workspace
 from turnout.logging import configure_logging
@@ -48,11 +55,13 @@ def run_server(
                     conn, slug=DEMO_WORKSPACE, timezone="Europe/London"
                 )
             key = ensure_demo_key(engine, workspace, demo_key_path(settings.database_url))
+            email, password = ensure_demo_admin(engine, demo_admin_path(settings.database_url))
             base = f"http://{settings.host}:{settings.port}"
             err_console.print(
                 "\n[bold green]Turnout is starting with demo data.[/bold green]\n"
                 f"  API docs:  {base}/docs\n"
                 f"  API key:   {key}\n"
+                f"  Admin UI:  {base}/admin  (sign in as {email} / {password})\n"
                 f"  Try:       curl -H 'Authorization: Bearer {key}' {base}/v1/me\n",
                 highlight=False,
                 soft_wrap=True,
