@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from turnout.dialects import oasis, synthesisvr
+from turnout.dialects import leadbyte, oasis, splashnetworks, synthesisvr, virbela
 
 
 def install_dialects(app: FastAPI) -> None:
     # One line per dialect, added as each lands.
+    leadbyte.install(app)
     oasis.install(app)
+    splashnetworks.install(app)
     synthesisvr.install(app)
+    virbela.install(app)
     return None

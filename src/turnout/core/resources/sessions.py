@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from turnout.core.fields import Field, boolean, enum, ident, integer, json, string, timestamp
 from turnout.core.registry import Relation, Resource, SearchVia
-from turnout.core.resources.common import customer_fields, stamps, venue_fields
+from turnout.core.resources.common import VENUE, customer_fields, stamps, venue_fields
+from turnout.core.resources.places import VENUE_KINDS
 from turnout.db.schema import customers, session_labels, sessions
 
 if TYPE_CHECKING:
@@ -70,6 +71,14 @@ SESSION_FIELDS: tuple[Field, ...] = (
     string("uuid", searchable=True, sortable=True, description="Turnout's session id, a UUID."),
     string("external_uuid", searchable=True, description="The id a client supplied at creation."),
     *venue_fields(),
+    enum(
+        "venue_kind",
+        VENUE_KINDS,
+        join=VENUE,
+        column="kind",
+        default=False,
+        description="The venue's kind (hotspot sessions are Wi-Fi visits).",
+    ),
     *customer_fields(),
     string("code", searchable=True, sortable=True),
     string("token", description="Session token (stores)."),
