@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from turnout import __version__
+from turnout.admin.routes import install_admin
 from turnout.api.access_log import AccessLog
 from turnout.api.errors import install_error_handlers
 from turnout.api.openapi import install_openapi
@@ -14,6 +15,7 @@ from turnout.api.routes import build_router
 from turnout.config import Settings
 from turnout.db.engine import make_engine
 from turnout.dialects import install_dialects
+from turnout.reports.routes import install_reports
 
 DESCRIPTION = """
 Turnout keeps customers, venues, sessions, goods sold, vouchers, campaigns, leads and
@@ -36,7 +38,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine or make_engine(settings.database_url)
     install_error_handlers(app)
     app.include_router(build_router())
+    install_reports(app)
     install_dialects(app)
+    install_admin(app)
     install_openapi(app)
     app.add_middleware(AccessLog)
     return app

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from turnout import __version__
-from turnout.cli import demo, keys, serve, workspaces
+from turnout.cli import admins, demo, imports, keys, serve, workspaces
 from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, open_database
 from turnout.db import migrate as db_migrate
+from turnout.reports.cli import rollups_app
 
 app = typer.Typer(
     name="turnout",
@@ -17,8 +18,11 @@ app = typer.Typer(
 )
 app.add_typer(workspaces.app, name="workspaces")
 app.add_typer(keys.app, name="keys")
+app.add_typer(admins.app, name="admins")
+app.add_typer(rollups_app, name="rollups")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
+app.command("import")(imports.import_file)
 
 
 @app.command("migrate")
