@@ -7,6 +7,7 @@ Mounted in `turnout.cli.main` as ``turnout rollups rebuild [--workspace SLUG] [-
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -14,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, fail, open_database
 from turnout.core.workspaces import find_workspace, list_workspaces
+from turnout.reports.locks import one_at_a_time
 from turnout.reports.rollups import ROLLUPS
 
 rollups_app = typer.Typer(
@@ -57,7 +59,11 @@ def rebuild(
             for target, name in steps:
                 progress.update(task, description=f"{target.slug}: {name}")
                 started = time.perf_counter()
-                ROLLUPS[name].rebuild(engine, target.id)
+                # the lock reports take to refresh this rollup: never both at once
+                with one_at_a_time(
+                    engine, target.id, f"rollup:{name}", hold_for=timedelta(hours=2), wait=120
+                ):
+                    ROLLUPS[name].rebuild(engine, target.id)
                 progress.console.print(
                     f"{target.slug}: {name} rebuilt in {time.perf_counter() - started:.2f}s",
                     highlight=False,
