@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from fastapi import Path, Request
+from sqlalchemy.engine import Connection
 from starlette.responses import Response, StreamingResponse
 
 from turnout.auth.keys import Principal
@@ -76,6 +77,13 @@ def make_list_view(resource: Resource) -> Callable[..., Response]:
     return list_rows
 
 
+def fetch_item(conn: Connection, query: Query, object_id: int) -> dict[str, Any]:
+    """One record as `GET /v1/<resource>/{id}` shows it (NotFound outside the workspace)."""
+    columns, row = fetch_one(conn, query, object_id)
+    (item,) = next(object_batches(columns, [row]))
+    return item
+
+
 def make_item_view(resource: Resource) -> Callable[..., Response]:
     def get_row(
         request: Request,
@@ -90,8 +98,7 @@ def make_item_view(resource: Resource) -> Callable[..., Response]:
             fields = tuple(resource.field(n, param="fields") for n in names)
         query = Query(resource=resource, workspace_id=principal.workspace_id, tz=tz, fields=fields)
         with request.app.state.engine.connect() as conn:
-            columns, row = fetch_one(conn, query, object_id)
-        (item,) = next(object_batches(columns, [row]))
+            item = fetch_item(conn, query, object_id)
         body = orjson.dumps({"data": item}, default=json_default, option=DUMPS_OPTIONS)
         return Response(body, media_type="application/json")
 

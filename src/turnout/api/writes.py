@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 from fastapi import Depends, Path, Request
@@ -21,17 +20,18 @@ from starlette.responses import Response
 
 from turnout.api import idempotency
 from turnout.api.idempotency import Answer
+from turnout.api.resources import fetch_item
 from turnout.auth.keys import Principal
 from turnout.auth.scopes import require
 from turnout.core.commands import Actor, commerce, customers, marketing, places, profiles, sessions
 from turnout.core.commands import models as m
 from turnout.core.commands.validation import validate
 from turnout.core.errors import InvalidParameter
-from turnout.core.execute import fetch_one
 from turnout.core.query import Query
 from turnout.core.resources import REGISTRY
 from turnout.core.values import parse_bool
-from turnout.formats.json import DUMPS_OPTIONS, json_default, object_batches
+from turnout.core.windows import parse_zone
+from turnout.formats.json import DUMPS_OPTIONS, json_default
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -97,11 +97,12 @@ def render(conn: Connection, principal: Principal, result: Result) -> Answer:
         return Answer(204 if result.meta is None else result.status, _dumps(result.meta))
     resource = REGISTRY.get(result.resource)
     query = Query(
-        resource=resource, workspace_id=principal.workspace_id, tz=_zone(principal), fields=None
+        resource=resource,
+        workspace_id=principal.workspace_id,
+        tz=parse_zone(None, default=principal.workspace_timezone),
+        fields=None,
     )
-    columns, row = fetch_one(conn, query, result.object_id)
-    (item,) = next(object_batches(columns, [row]))
-    payload: dict[str, Any] = {"data": item}
+    payload: dict[str, Any] = {"data": fetch_item(conn, query, result.object_id)}
     if result.meta:
         payload["meta"] = result.meta
     return Answer(result.status, _dumps(payload))
@@ -111,10 +112,6 @@ def _dumps(payload: Any) -> bytes:
     if payload is None:
         return b""
     return orjson.dumps(payload, default=json_default, option=DUMPS_OPTIONS)
-
-
-def _zone(principal: Principal) -> ZoneInfo:
-    return ZoneInfo(principal.workspace_timezone)
 
 
 def make_write_view(route: WriteRoute) -> Callable[..., Response]:

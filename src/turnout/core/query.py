@@ -115,7 +115,10 @@ def _select_list(
     dialect: str,
     with_cursor_columns: bool,
 ) -> tuple[sa.ColumnElement[Any], ...]:
-    shape = (id(query.resource), query.projection, spec if with_cursor_columns else (), dialect)
+    # The table object, not id(resource): an id may be reused once its object is gone.
+    resource = query.resource
+    sort = spec if with_cursor_columns else ()
+    shape = (resource.name, resource.table, query.projection, sort, dialect)
     found = _SELECT_LISTS.get(shape)
     if found is not None:
         for f in query.projection:

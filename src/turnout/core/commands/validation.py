@@ -54,3 +54,13 @@ def validate(model: type[ModelT], data: Any, *, prefix: str = "") -> ModelT:
     except ValidationError as error:
         problems = problems_of(error, prefix=prefix)
         raise InvalidParameter("; ".join(p.message for p in problems), problems) from None
+
+
+def renamed(error: InvalidParameter, names: Mapping[str, str]) -> InvalidParameter:
+    """`error` with the core's field names replaced by an edge's wire names."""
+    problems = []
+    for problem in error.problems:
+        wire = names.get(problem.field, problem.field)
+        message = problem.message.replace(problem.field, wire, 1)
+        problems.append(FieldProblem(wire, problem.rule, message))
+    return InvalidParameter("; ".join(p.message for p in problems), problems)

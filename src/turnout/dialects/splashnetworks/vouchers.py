@@ -15,7 +15,6 @@ from typing import Any
 import orjson
 from fastapi import Path, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from turnout.api.responses import JSONResponse
@@ -23,11 +22,12 @@ from turnout.auth.keys import Principal
 from turnout.core.clock import utcnow
 from turnout.core.commands import commerce
 from turnout.core.commands.models import VoucherCreate
-from turnout.core.commands.validation import validate
-from turnout.core.errors import FieldProblem, InvalidParameter, NotFound
+from turnout.core.commands.validation import renamed, validate
+from turnout.core.errors import InvalidParameter, NotFound
 from turnout.core.execute import fetch_one
 from turnout.core.values import MAX_VALUE_LENGTH
 from turnout.db.engine import write_transaction
+from turnout.dialects.forms import read_form
 from turnout.dialects.splashnetworks import render
 from turnout.dialects.splashnetworks.errors import PayloadTooLarge, UnsupportedMediaType
 from turnout.dialects.splashnetworks.params import (
@@ -144,7 +144,7 @@ def voucher_create(fields: Mapping[str, str], principal: Principal) -> VoucherCr
     try:
         return validate(VoucherCreate, data)
     except InvalidParameter as error:
-        raise _renamed(error) from None
+        raise renamed(error, WIRE_NAMES) from None
 
 
 def _given(fields: Mapping[str, str], name: str) -> str | None:
@@ -156,16 +156,6 @@ def _number(fields: Mapping[str, str], name: str) -> str:
     value = _given(fields, name)
     assert value is not None
     return value
-
-
-def _renamed(error: InvalidParameter) -> InvalidParameter:
-    """The core names its own fields; say the seed's instead."""
-    problems = []
-    for problem in error.problems:
-        wire = WIRE_NAMES.get(problem.field, problem.field)
-        message = problem.message.replace(problem.field, wire, 1)
-        problems.append(FieldProblem(wire, problem.rule, message))
-    return InvalidParameter("; ".join(p.message for p in problems), problems)
 
 
 async def _fields(request: Request) -> dict[str, str]:
@@ -180,7 +170,7 @@ async def _fields(request: Request) -> dict[str, str]:
         return fields
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type in _FORMS:
-        form = await _form(request)
+        form = await read_form(request)
         items = []
         for name, value in form.multi_items():
             if not isinstance(value, str):
@@ -220,13 +210,6 @@ def _json_fields(body: bytes) -> dict[str, str]:
             )
         fields[str(name)] = text
     return fields
-
-
-async def _form(request: Request) -> FormData:
-    try:
-        return await request.form(max_files=0, max_fields=50)
-    except Exception:
-        raise InvalidParameter.for_field("body", "format", "the form cannot be read") from None
 
 
 def _once(items: list[tuple[str, str]]) -> dict[str, str]:

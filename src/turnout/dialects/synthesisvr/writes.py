@@ -17,19 +17,19 @@ import orjson
 from fastapi import Path, Request
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from turnout.api.responses import JSONResponse
 from turnout.auth.keys import Principal
 from turnout.core.commands import sessions as commands
 from turnout.core.commands.models import SessionUpdate
-from turnout.core.commands.validation import validate
+from turnout.core.commands.validation import renamed, validate
 from turnout.core.errors import InvalidParameter
 from turnout.core.execute import fetch_one
 from turnout.core.query import Query
 from turnout.core.resources.sessions import SESSIONS
 from turnout.core.windows import parse_instant, parse_zone
+from turnout.dialects.forms import read_form
 from turnout.dialects.synthesisvr.columns import layout, session_columns
 
 MAX_BODY_BYTES = 64 * 1024
@@ -115,17 +115,7 @@ def _session_update(fields: Mapping[str, str], principal: Principal) -> SessionU
     try:
         return validate(SessionUpdate, data)
     except InvalidParameter as error:
-        raise _renamed(error) from None
-
-
-def _renamed(error: InvalidParameter) -> InvalidParameter:
-    """The core names its own fields; say SynthesisVR's instead."""
-    problems = []
-    for problem in error.problems:
-        wire = _WIRE_NAMES.get(problem.field, problem.field)
-        message = problem.message.replace(problem.field, wire, 1)
-        problems.append(type(problem)(wire, problem.rule, message))
-    return InvalidParameter("; ".join(p.message for p in problems), problems)
+        raise renamed(error, _WIRE_NAMES) from None
 
 
 async def _fields(request: Request) -> dict[str, str]:
@@ -140,7 +130,7 @@ async def _fields(request: Request) -> dict[str, str]:
     if not body.strip():
         return fields
     if media_type in _FORMS:
-        form = await _form(request)
+        form = await read_form(request)
         items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
         fields.update(_single(items))
         return fields
@@ -161,13 +151,6 @@ async def _fields(request: Request) -> dict[str, str]:
             )
         fields[str(name)] = str(value)
     return fields
-
-
-async def _form(request: Request) -> FormData:
-    try:
-        return await request.form(max_files=0, max_fields=50)
-    except Exception:
-        raise InvalidParameter.for_field("body", "format", "the form cannot be read") from None
 
 
 def _single(items: list[tuple[str, str]]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from turnout.core.errors import NotFound
 from turnout.core.operators import OPERATORS
 from turnout.core.query import FieldFilter, Query
 from turnout.core.resources.people import CUSTOMERS
-from turnout.core.teams import team_letters
+from turnout.core.teams import MAX_TEAM, team_letters
 from turnout.dialects.virbela import params
 from turnout.dialects.virbela.credentials import principal_of
 from turnout.dialects.virbela.reading import Row, eq, find_by_object_id, object_id, read_rows
@@ -115,7 +115,7 @@ def virbela_role(row: Row) -> str:
 
 
 def team_text(team: Any) -> str | None:
-    return team_letters(team) if isinstance(team, int) and 0 <= team <= 77 else None
+    return team_letters(team) if isinstance(team, int) and 0 <= team <= MAX_TEAM else None
 
 
 def render_user(row: Row) -> dict[str, Any]:
