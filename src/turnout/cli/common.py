@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
@@ -79,3 +80,15 @@ def echo_table(table: Table) -> None:
     console = Console()
     # Piped output has no width of its own; don't cut columns short for a script.
     (console if console.is_terminal else Console(width=200)).print(table)
+
+
+def counted_progress(label: str) -> Progress:
+    """A bar for work counted in steps or rows: `label`, bar, done/total, elapsed."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )

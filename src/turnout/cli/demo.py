@@ -10,13 +10,19 @@ from typing import Annotated
 
 import sqlalchemy as sa
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
 from turnout.admin.passwords import verify_password
 from turnout.admin.users import create_admin, set_password
 from turnout.auth.keys import authenticate, create_key
-from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, open_database
+from turnout.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    clean_errors,
+    counted_progress,
+    err_console,
+    open_database,
+)
 from turnout.core.errors import TurnoutError
 from turnout.core.workspaces import Workspace, find_workspace
 from turnout.db.engine import write_transaction
@@ -41,14 +47,7 @@ def load_demo(
     anchor: date | None = None,
     timezone: str = "Europe/London",
 ) -> DemoSummary:
-    with Progress(
-        TextColumn("loading demo data"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=False,
-    ) as progress:
+    with counted_progress("loading demo data") as progress:
         task = progress.add_task("demo", total=demo_total_rows(size))
         return generate_demo(
             engine,

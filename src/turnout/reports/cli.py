@@ -11,9 +11,15 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from turnout.cli.common import DEFAULT_DB, DbOption, clean_errors, err_console, fail, open_database
+from turnout.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    clean_errors,
+    counted_progress,
+    fail,
+    open_database,
+)
 from turnout.core.workspaces import find_workspace, list_workspaces
 from turnout.reports.locks import one_at_a_time
 from turnout.reports.rollups import ROLLUPS
@@ -47,14 +53,7 @@ def rebuild(
                     fail(f"no workspace with slug {workspace!r}")
                 targets = [found]
         steps = [(target, name) for target in targets for name in ROLLUPS]
-        with Progress(
-            TextColumn("rebuilding rollups {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=False,
-        ) as progress:
+        with counted_progress("rebuilding rollups {task.description}") as progress:
             task = progress.add_task("", total=len(steps))
             for target, name in steps:
                 progress.update(task, description=f"{target.slug}: {name}")
