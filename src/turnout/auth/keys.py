@@ -273,7 +273,7 @@ def authenticate_parts(
             "client_ip", "allowed_ips", "this API key may not be used from this IP address"
         )
     if touch and needs_touch(row.last_used_at, now):
-        conn.execute(api_keys.update().where(api_keys.c.id == row.id).values(last_used_at=now))
+        touch_last_used(conn, row.id, now)
     return Principal(
         key_id=row.id,
         public_id=row.public_id,
