@@ -12,6 +12,7 @@ from turnout.api.errors import install_error_handlers
 from turnout.api.openapi import install_openapi
 from turnout.api.responses import JSONResponse
 from turnout.api.routes import build_router
+from turnout.auth.cache import KeyCache
 from turnout.config import Settings
 from turnout.db.engine import make_engine
 from turnout.dialects import install_dialects
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
+    app.state.key_cache = KeyCache(settings.key_cache_seconds)
     install_error_handlers(app)
     app.include_router(build_router())
     install_reports(app)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from turnout.auth.cache import forget_everywhere
 from turnout.auth.network import ip_allowed, parse_networks
 from turnout.auth.permissions import parse_permissions
 from turnout.auth.secrets import (
@@ -127,6 +128,7 @@ def create_key(
             .scalars()
             .all()
         )
+        forget_everywhere(replaced)
         for public_id in replaced:
             audit.record(
                 conn,
@@ -182,6 +184,7 @@ def revoke_key(conn: Connection, public_id: str, *, actor: str = "cli") -> KeyIn
         raise NotFound.for_field("key_id", "exists", f"no API key with id {public_id!r}")
     if row.revoked_at is None:
         now = utcnow()
+        forget_everywhere([public_id])
         conn.execute(
             api_keys.update().where(api_keys.c.id == row.id).values(revoked_at=now, updated_at=now)
         )
@@ -229,6 +232,82 @@ def authenticate(
     return authenticate_parts(conn, *parts, client_ip=client_ip, now=now, touch=touch)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredKey:
+    """What verifying a presented key needs from its row (and its workspace's)."""
+
+    principal: Principal
+    secret_hash: str
+    allowed_ips: tuple[str, ...]
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+# Built once: a reused statement keeps SQLAlchemy's cache key, so a lookup costs
+# one compiled-cache hit instead of building and hashing a new SELECT per request.
+_KEY_BY_PUBLIC_ID = (
+    sa.select(
+        api_keys.c.id,
+        api_keys.c.public_id,
+        api_keys.c.name,
+        api_keys.c.secret_hash,
+        api_keys.c.permissions,
+        api_keys.c.allowed_ips,
+        api_keys.c.dialect,
+        api_keys.c.expires_at,
+        api_keys.c.revoked_at,
+        api_keys.c.last_used_at,
+        workspaces.c.id.label("workspace_id"),
+        workspaces.c.slug,
+        workspaces.c.timezone,
+    )
+    .join(workspaces, workspaces.c.id == api_keys.c.workspace_id)
+    .where(api_keys.c.public_id == sa.bindparam("public_id"))
+)
+
+
+def load_key(conn: Connection, public_id: str) -> StoredKey | None:
+    row = conn.execute(_KEY_BY_PUBLIC_ID, {"public_id": public_id}).first()
+    if row is None:
+        return None
+    principal = Principal(
+        key_id=row.id,
+        public_id=row.public_id,
+        name=row.name,
+        permissions=frozenset(row.permissions or ()),
+        workspace_id=row.workspace_id,
+        workspace_slug=row.slug,
+        workspace_timezone=row.timezone,
+        dialect=row.dialect,
+        last_used_at=row.last_used_at,
+    )
+    return StoredKey(
+        principal=principal,
+        secret_hash=row.secret_hash,
+        allowed_ips=tuple(row.allowed_ips or ()),
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def check_key(
+    stored: StoredKey | None, secret: str, *, client_ip: str | None, now: datetime
+) -> Principal:
+    """The principal of a stored key if `secret` is its secret and it may be used now."""
+    matches = secret_matches(secret, stored.secret_hash if stored else _DUMMY_HASH)
+    if stored is None or not matches:
+        raise Unauthenticated.for_field("api_key", "valid", "the API key is malformed or unknown")
+    if stored.revoked_at is not None and stored.revoked_at <= now:
+        raise Unauthenticated.for_field("api_key", "revoked", "the API key has been revoked")
+    if stored.expires_at is not None and stored.expires_at <= now:
+        raise Unauthenticated.for_field("api_key", "expired", "the API key has expired")
+    if not ip_allowed(client_ip, stored.allowed_ips):
+        raise PermissionDenied.for_field(
+            "client_ip", "allowed_ips", "this API key may not be used from this IP address"
+        )
+    return stored.principal
+
+
 def authenticate_parts(
     conn: Connection,
     public_id: str,
@@ -242,49 +321,10 @@ def authenticate_parts(
     (the caller commits); without, the caller may call `touch_last_used` later.
     """
     now = now or utcnow()
-    row = conn.execute(
-        sa.select(
-            api_keys.c.id,
-            api_keys.c.public_id,
-            api_keys.c.name,
-            api_keys.c.secret_hash,
-            api_keys.c.permissions,
-            api_keys.c.allowed_ips,
-            api_keys.c.dialect,
-            api_keys.c.expires_at,
-            api_keys.c.revoked_at,
-            api_keys.c.last_used_at,
-            workspaces.c.id.label("workspace_id"),
-            workspaces.c.slug,
-            workspaces.c.timezone,
-        )
-        .join(workspaces, workspaces.c.id == api_keys.c.workspace_id)
-        .where(api_keys.c.public_id == public_id)
-    ).first()
-    matches = secret_matches(secret, row.secret_hash if row else _DUMMY_HASH)
-    if row is None or not matches:
-        raise Unauthenticated.for_field("api_key", "valid", "the API key is malformed or unknown")
-    if row.revoked_at is not None and row.revoked_at <= now:
-        raise Unauthenticated.for_field("api_key", "revoked", "the API key has been revoked")
-    if row.expires_at is not None and row.expires_at <= now:
-        raise Unauthenticated.for_field("api_key", "expired", "the API key has expired")
-    if not ip_allowed(client_ip, row.allowed_ips):
-        raise PermissionDenied.for_field(
-            "client_ip", "allowed_ips", "this API key may not be used from this IP address"
-        )
-    if touch and needs_touch(row.last_used_at, now):
-        touch_last_used(conn, row.id, now)
-    return Principal(
-        key_id=row.id,
-        public_id=row.public_id,
-        name=row.name,
-        permissions=frozenset(row.permissions or ()),
-        workspace_id=row.workspace_id,
-        workspace_slug=row.slug,
-        workspace_timezone=row.timezone,
-        dialect=row.dialect,
-        last_used_at=row.last_used_at,
-    )
+    principal = check_key(load_key(conn, public_id), secret, client_ip=client_ip, now=now)
+    if touch and needs_touch(principal.last_used_at, now):
+        touch_last_used(conn, principal.key_id, now)
+    return principal
 
 
 def needs_touch(last_used_at: datetime | None, now: datetime) -> bool:

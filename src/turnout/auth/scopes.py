@@ -16,18 +16,21 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
 
+from turnout.auth.cache import KeyCache
 from turnout.auth.keys import (
     Principal,
-    authenticate,
-    authenticate_parts,
+    check_key,
     key_from_headers,
+    load_key,
     needs_touch,
     touch_last_used,
 )
 from turnout.auth.permissions import grants
+from turnout.auth.secrets import split_key
 from turnout.core.clock import utcnow
-from turnout.core.errors import PermissionDenied
+from turnout.core.errors import PermissionDenied, Unauthenticated
 from turnout.db.engine import write_transaction
 
 log = logging.getLogger("turnout.auth")
@@ -49,21 +52,37 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def verify_request(request: Request, extract: KeyExtractor = native_key) -> Principal:
+def presented_parts(request: Request, extract: KeyExtractor) -> tuple[str, str]:
+    """(public id, secret) as presented; a malformed whole key is a 401 here."""
     presented = extract(request)
+    if isinstance(presented, tuple):
+        return presented
+    parts = split_key(presented)
+    if parts is None:
+        raise Unauthenticated.for_field("api_key", "valid", "the API key is malformed or unknown")
+    return parts
+
+
+def key_cache(request: Request) -> KeyCache | None:
+    return getattr(request.app.state, "key_cache", None)
+
+
+def verify_request(request: Request, extract: KeyExtractor = native_key) -> Principal:
+    """Look the key up in the database (blocking: run it in a worker thread)."""
+    public_id, secret = presented_parts(request, extract)
     engine = request.app.state.engine
-    ip = client_ip(request)
     with engine.connect() as conn:
-        if isinstance(presented, tuple):
-            principal = authenticate_parts(conn, *presented, client_ip=ip, touch=False)
-        else:
-            principal = authenticate(conn, presented, client_ip=ip, touch=False)
-    _record_use(engine, principal)
+        stored = load_key(conn, public_id)
+    principal = check_key(stored, secret, client_ip=client_ip(request), now=utcnow())
+    cache = key_cache(request)
+    if cache is not None and stored is not None:
+        cache.put(public_id, stored)
+    _record_use(engine, principal, cache)
     request.state.principal = principal
     return principal
 
 
-def _record_use(engine: Engine, principal: Principal) -> None:
+def _record_use(engine: Engine, principal: Principal, cache: KeyCache | None = None) -> None:
     """Best effort, in its own short write: a busy database must not fail the request."""
     now = utcnow()
     if not needs_touch(principal.last_used_at, now):
@@ -73,6 +92,27 @@ def _record_use(engine: Engine, principal: Principal) -> None:
             touch_last_used(conn, principal.key_id, now)
     except OperationalError:
         log.info("last-used time of key %s not recorded: database busy", principal.public_id)
+        return
+    if cache is not None:
+        cache.note_use(principal.public_id, now)
+
+
+async def verify_cached(request: Request, extract: KeyExtractor = native_key) -> Principal:
+    """`verify_request` without a database lookup or a thread when the key's row
+    was loaded less than the cache's ttl ago; every check on the secret still runs."""
+    cache = key_cache(request)
+    if cache is None:
+        return await run_in_threadpool(verify_request, request, extract)
+    public_id, secret = presented_parts(request, extract)
+    stored = cache.get(public_id)
+    if stored is None:
+        return await run_in_threadpool(verify_request, request, extract)
+    now = utcnow()
+    principal = check_key(stored, secret, client_ip=client_ip(request), now=now)
+    if needs_touch(principal.last_used_at, now):
+        await run_in_threadpool(_record_use, request.app.state.engine, principal, cache)
+    request.state.principal = principal
+    return principal
 
 
 class Scope:
@@ -82,8 +122,8 @@ class Scope:
         self.permission = permission
         self.extract = extract
 
-    def __call__(self, request: Request) -> Principal:
-        principal = verify_request(request, self.extract)
+    async def __call__(self, request: Request) -> Principal:
+        principal = await verify_cached(request, self.extract)
         if self.permission and not grants(principal.permissions, self.permission):
             raise PermissionDenied.for_field(
                 "permissions",
