@@ -102,24 +102,33 @@ def _alias(table: sa.Table, name: str) -> sa.Table:
     return table.alias(f"j_{name}")  # type: ignore[return-value]
 
 
-# Select lists per query shape (resource, fields, sort, dialect): the labelled
-# output expressions are the costliest part of compiling and never change.
-_SELECT_LISTS: dict[tuple[Any, ...], tuple[sa.ColumnElement[Any], ...]] = {}
-_SELECT_LISTS_MAX = 2048
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What never changes between queries of one shape: the SELECT with its labelled
+    output columns (building and coercing 40 of them is the costliest part of
+    compiling) and the columns the formats are told about."""
+
+    select: sa.Select[Any]
+    columns: tuple[Column, ...]
 
 
-def _select_list(
+# Per (resource, fields, sort, dialect), bounded: a client can only vary fields and sort.
+_SHAPES: dict[tuple[Any, ...], _Shape] = {}
+_SHAPES_MAX = 2048
+
+
+def _shape(
     query: Query,
     sources: _Sources,
     spec: tuple[tuple[Field, bool], ...],
     dialect: str,
     with_cursor_columns: bool,
-) -> tuple[sa.ColumnElement[Any], ...]:
+) -> _Shape:
     # The table object, not id(resource): an id may be reused once its object is gone.
     resource = query.resource
     sort = spec if with_cursor_columns else ()
-    shape = (resource.name, resource.table, query.projection, sort, dialect)
-    found = _SELECT_LISTS.get(shape)
+    key = (resource.name, resource.table, query.projection, sort, dialect)
+    found = _SHAPES.get(key)
     if found is not None:
         for f in query.projection:
             sources.of(f)  # the joins the cached list reads from
@@ -128,9 +137,10 @@ def _select_list(
     if with_cursor_columns:
         for f, _ in spec:
             selected.append(output_expr(f, sources.of(f), dialect).label(f"_sort_{f.name}"))
-    if len(_SELECT_LISTS) >= _SELECT_LISTS_MAX:
-        _SELECT_LISTS.clear()
-    _SELECT_LISTS[shape] = built = tuple(selected)
+    columns = tuple(Column(f.name, f.output_type) for f in query.projection)  # type: ignore[arg-type]
+    if len(_SHAPES) >= _SHAPES_MAX:
+        _SHAPES.clear()
+    _SHAPES[key] = built = _Shape(sa.select(*selected), columns)
     return built
 
 
@@ -326,19 +336,17 @@ def compile_query(query: Query, dialect: str, *, with_cursor_columns: bool = Tru
         values = [bind_value(f, v) for (f, _), v in zip(spec, raw, strict=True)]
         where = sa.and_(where, after(keys, values))
 
-    projection = query.projection
-    selected = _select_list(query, sources, spec, dialect, with_cursor_columns)
+    shape = _shape(query, sources, spec, dialect, with_cursor_columns)
     hidden = len(spec) if with_cursor_columns else 0
     order_by = [clause for key in keys for clause in key.order_by(dialect)]
-    select = sa.select(*selected).select_from(sources.from_).where(where).order_by(*order_by)
+    select = shape.select.select_from(sources.from_).where(where).order_by(*order_by)
     if query.limit is not None:
         select = select.limit(query.limit)
     if query.offset:
         select = select.offset(query.offset)
-    columns = tuple(Column(f.name, f.output_type) for f in projection)  # type: ignore[arg-type]
     return CompiledQuery(
         select=select,
-        columns=columns,
+        columns=shape.columns,
         hidden=hidden,
         sort_keys=keys,
         sort_fields=tuple(f for f, _ in spec),
