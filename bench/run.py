@@ -73,7 +73,7 @@ def bench_list(dataset: Dataset, args: argparse.Namespace, logdir: Path) -> list
     found = []
     with (
         turnout_server(dataset, args.port, logdir) as turnout,
-        datasette_server(dataset, args.port + 1, logdir) as datasette,
+        datasette_server(dataset, args.port + 1, logdir, args.datasette_fast) as datasette,
     ):
         for name, (ours, theirs) in list_paths(dataset).items():
             pair = ((turnout, ours), (datasette, theirs))
@@ -136,7 +136,7 @@ def bench_exports(
     csv_path = f"/{dataset.path.stem}/sessions.csv?_stream=on&_size=max"
     with (
         turnout_server(dataset, args.port, logdir) as turnout,
-        datasette_server(dataset, args.port + 1, logdir) as datasette,
+        datasette_server(dataset, args.port + 1, logdir, args.datasette_fast) as datasette,
     ):
         for _ in range(args.export_rounds):
             if "csv" in phases:
@@ -329,6 +329,12 @@ def main() -> None:
     parser.add_argument("--export-rounds", type=int, default=2)
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="rows for XlsxWriter")
     parser.add_argument("--port", type=int, default=8710, help="Turnout's; Datasette's is +1")
+    parser.add_argument(
+        "--datasette-fast-http",
+        dest="datasette_fast",
+        action="store_true",
+        help="run Datasette with uvloop and httptools too (bench/.venv-datasette-fast)",
+    )
     args = parser.parse_args()
     phases = set(args.only.split(","))
     unknown = phases - set(PHASES) or set(args.sizes.split(",")) - set(SIZES)
@@ -339,7 +345,7 @@ def main() -> None:
     results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start",
-        "datasette": datasette_version(),
+        "datasette": datasette_version(args.datasette_fast),
         "settings": {"c": args.connections, "s": args.seconds, "r": args.rounds},
         "list": [],
         "exports": [],

@@ -24,7 +24,11 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 TURNOUT = ROOT / ".venv" / "bin" / "turnout"
 DATASETTE_VENV = BENCH / ".venv-datasette"
-DATASETTE = DATASETTE_VENV / "bin" / "datasette"
+# `pip install datasette` runs it on uvicorn with h11 and the stdlib event loop;
+# with `fast`, a second venv adds uvloop and httptools, which uvicorn then picks
+# itself: the HTTP stack Turnout runs on, so only the applications differ.
+DATASETTE_FAST_VENV = BENCH / ".venv-datasette-fast"
+FAST_HTTP = ("uvloop", "httptools")
 DATA = BENCH / "data"
 WORKSPACE = "demo"
 # A fixed anchor and seed: the same files on every machine, on every day.
@@ -45,20 +49,23 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def ensure_datasette() -> Path:
-    if not DATASETTE.exists():
-        log(f"creating {DATASETTE_VENV.relative_to(ROOT)} and installing datasette")
-        venv.create(DATASETTE_VENV, with_pip=True)
-        pip = DATASETTE_VENV / "bin" / "pip"
-        subprocess.run([str(pip), "install", "--quiet", "datasette"], check=True)
-    return DATASETTE
+def ensure_datasette(fast: bool = False) -> Path:
+    home = DATASETTE_FAST_VENV if fast else DATASETTE_VENV
+    executable = home / "bin" / "datasette"
+    if not executable.exists():
+        log(f"creating {home.relative_to(ROOT)} and installing datasette")
+        venv.create(home, with_pip=True)
+        packages = ["datasette", *(FAST_HTTP if fast else ())]
+        subprocess.run([str(home / "bin" / "pip"), "install", "--quiet", *packages], check=True)
+    return executable
 
 
-def datasette_version() -> str:
+def datasette_version(fast: bool = False) -> str:
     done = subprocess.run(
-        [str(ensure_datasette()), "--version"], capture_output=True, text=True, check=True
+        [str(ensure_datasette(fast)), "--version"], capture_output=True, text=True, check=True
     )
-    return done.stdout.strip()
+    stack = "uvicorn + uvloop + httptools" if fast else "uvicorn + h11 (pip install datasette)"
+    return f"{done.stdout.strip()} on {stack}"
 
 
 @dataclass(frozen=True)
@@ -218,10 +225,12 @@ def turnout_server(dataset: Dataset, port: int, logdir: Path) -> Iterator[Server
 
 
 @contextmanager
-def datasette_server(dataset: Dataset, port: int, logdir: Path) -> Iterator[Server]:
+def datasette_server(
+    dataset: Dataset, port: int, logdir: Path, fast: bool = False
+) -> Iterator[Server]:
     """`datasette serve FILE`: its own uvicorn, one process, default access log."""
     base = f"http://127.0.0.1:{port}"
-    command = [str(ensure_datasette()), "serve", str(dataset.path), "-h", "127.0.0.1"]
+    command = [str(ensure_datasette(fast)), "serve", str(dataset.path), "-h", "127.0.0.1"]
     command += ["-p", str(port)]
     pairs = DATASETTE_SETTINGS
     for name, value in zip(pairs[::2], pairs[1::2], strict=True):
