@@ -284,8 +284,9 @@ class Importer:
     def _find_existing(self, conn: Connection, batch: Batch, rows: list[Row]) -> None:
         keyed = {r.key: r for r in rows if r.key is not None}
         if keyed:
-            for found in stored_by_key(conn, self.spec, self.actor.workspace_id, keyed):
-                keyed[found._key].existing = found
+            stored = stored_by_key(conn, self.spec, self.actor.workspace_id, keyed)
+            for key, found in stored.items():
+                keyed[key].existing = found
 
     def _finish(self, conn: Connection, batch: Batch, rows: list[Row]) -> None:
         if self.spec.finish is not None and rows:
