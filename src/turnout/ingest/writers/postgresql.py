@@ -74,6 +74,9 @@ def update(
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SCRATCH}")
     scratch.create(conn)
     _copy(conn, SCRATCH, ["_id", *names], rows)
+    # Without statistics the planner takes the fresh table for a big one and joins
+    # it to every row of the workspace with a hash join: a sequential scan per chunk.
+    conn.exec_driver_sql(f"ANALYZE {SCRATCH}")
     changes = {n: scratch.c[n] for n in names} | {"updated_at": stamp}
     conn.execute(
         table.update()
