@@ -45,7 +45,7 @@ from turnout.db.engine import make_engine, write_transaction
 from turnout.db.schema import sessions, venues
 from turnout.db.types import format_utc
 from turnout.ingest.importer import run_import
-from turnout.ingest.writers import writer_for
+from turnout.ingest.writers import WRITERS
 
 SCRATCH_DB = "turnout_bench_import"
 COLUMNS = (
@@ -194,7 +194,7 @@ def ceiling(engine: sa.Engine, rows: list[dict[str, object]], workspace_id: int)
 
     def work() -> int:
         with write_transaction(engine) as conn:
-            writer_for(conn).insert(conn, sessions, names, tuples)
+            WRITERS[conn.dialect.name].insert(conn, sessions, names, tuples)
         return len(tuples)
 
     print_result(engine, "-", "ceiling", measured(engine, work))

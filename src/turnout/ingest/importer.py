@@ -19,6 +19,8 @@ done once per row that can be done once per chunk:
 5. values are converted a column at a time (`storage.py`) and written by the
    database's writer (`writers/`): COPY on PostgreSQL, executemany on SQLite.
 
+This module runs those steps and keeps the report; it holds no SQL of its own.
+
 Every insert sets created_at and updated_at; every update bumps updated_at.
 """
 
@@ -35,14 +37,13 @@ from turnout.core.clock import utcnow
 from turnout.core.commands import Actor
 from turnout.core.errors import Conflict, InvalidParameter
 from turnout.db.engine import write_transaction
-from turnout.db.types import format_utc
 from turnout.ingest.importables import IMPORTABLES, Batch, Importable, Row
 from turnout.ingest.lookups import existing_ids, stored_by_key
 from turnout.ingest.readers import READERS, Record
 from turnout.ingest.report import ImportReport, Rejected
-from turnout.ingest.storage import StoragePlan, server_defaults
+from turnout.ingest.storage import server_defaults
 from turnout.ingest.validation import ChunkValidator, Given, StorableCheck
-from turnout.ingest.writers import writer_for
+from turnout.ingest.writers import TableWriter
 from turnout.reports.rollups import mark_import
 
 __all__ = ["CHUNK", "MAX_REJECTED", "ImportReport", "Importer", "Rejected", "run_import"]
@@ -50,8 +51,6 @@ __all__ = ["CHUNK", "MAX_REJECTED", "ImportReport", "Importer", "Rejected", "run
 CHUNK = 5_000
 # Past this many rejected rows the file is taken to be the wrong file, and reading stops.
 MAX_REJECTED = 1_000
-# Written by the database itself, never taken from a record.
-_MANAGED = frozenset({"id", "workspace_id", "created_at", "updated_at"})
 
 Progress = Callable[[int], None]
 
@@ -159,7 +158,7 @@ class Importer:
         self._required = {
             c.name for c in spec.table.c if not c.nullable and c.server_default is None
         }
-        self._plans: dict[str, StoragePlan] = {}
+        self.writer = TableWriter(spec.table, actor.workspace_id)
 
     # -- a batch -------------------------------------------------------------------
 
@@ -346,55 +345,8 @@ class Importer:
         old = [r for r in rows if r.existing is not None]
         mark_import(conn, self.actor.workspace_id, self.spec.table, rows)
         if new:
-            self._insert(conn, batch, new)
+            self.writer.insert(conn, batch.now, [r.values for r in new])
         if old:
-            self._update(conn, batch, old)
+            self.writer.update(conn, batch.now, [(r.existing.id, r.values) for r in old])
         inserted, updated, valid = self._pending
         self._pending = (inserted + len(new), updated + len(old), valid)
-
-    def _plan(self, dialect: str) -> StoragePlan:
-        plan = self._plans.get(dialect)
-        if plan is None:
-            plan = self._plans[dialect] = StoragePlan(self.spec.table, dialect)
-        return plan
-
-    def _insert(self, conn: Connection, batch: Batch, rows: list[Row]) -> None:
-        # One INSERT shape for the chunk: a column some rows lack is NULL (or its
-        # server default) in those, as if they had not named it.
-        names = sorted((set().union(*[r.values for r in rows]) & self._columns) - _MANAGED)
-        plan = self._plan(conn.dialect.name)
-        columns = plan.columns([r.values for r in rows], names)
-        stamp = format_utc(batch.now) if conn.dialect.name == "sqlite" else batch.now.isoformat()
-        n = len(rows)
-        columns += [[self.actor.workspace_id] * n, [stamp] * n, [stamp] * n]
-        writer = writer_for(conn)
-        writer.insert(
-            conn,
-            self.spec.table,
-            [*names, "workspace_id", "created_at", "updated_at"],
-            list(zip(*columns, strict=True)),
-        )
-
-    def _update(self, conn: Connection, batch: Batch, rows: list[Row]) -> None:
-        # Rows that give the same fields update the same columns: one statement each.
-        by_order: dict[tuple[str, ...], list[Row]] = {}
-        for row in rows:
-            by_order.setdefault(tuple(row.values), []).append(row)
-        groups: dict[tuple[str, ...], list[Row]] = {}
-        for order, members in by_order.items():
-            names = tuple(sorted((set(order) & self._columns) - _MANAGED))
-            groups.setdefault(names, []).extend(members)
-        plan = self._plan(conn.dialect.name)
-        stamp: Any = format_utc(batch.now) if conn.dialect.name == "sqlite" else batch.now
-        writer = writer_for(conn)
-        for names, members in groups.items():
-            columns = plan.columns([r.values for r in members], names)
-            ids = [r.existing.id for r in members]
-            writer.update(
-                conn,
-                self.spec.table,
-                names,
-                list(zip(ids, *columns, strict=True)),
-                workspace_id=self.actor.workspace_id,
-                stamp=stamp,
-            )
