@@ -22,17 +22,15 @@ from turnout.ingest.importables import Importable
 
 
 def one_of(column: sa.ColumnElement[Any], values: Collection[Any], dialect: str) -> Any:
-    """`column IN values`, with the values in one parameter: JSON text, which orjson
-    writes in C (psycopg dumps a Python list as an array element by element)."""
-    listed: sa.BindParameter[str] = sa.bindparam(None, orjson.dumps(list(values)).decode())
+    """`column IN values`, with the values in one parameter."""
     if dialect == "postgresql":
-        numbers = all(isinstance(v, int) for v in values)
-        elements = sa.func.json_array_elements_text(sa.cast(listed, postgresql.JSON))
-        value = elements.table_valued("value").c.value
-        typed = sa.cast(value, sa.BigInteger() if numbers else sa.Text())
-        # = ANY(ARRAY(…)): the array is built once, then probed through the index.
-        return column == sa.any_(sa.func.array(sa.select(typed).scalar_subquery()))
-    return column.in_(sa.select(sa.func.json_each(listed).table_valued("value").c.value))
+        element: sa.types.TypeEngine[Any] = (
+            sa.BigInteger() if all(isinstance(v, int) for v in values) else sa.Text()
+        )
+        array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(element))
+        return column == sa.any_(array)
+    listed = sa.func.json_each(sa.bindparam(None, orjson.dumps(list(values)).decode()))
+    return column.in_(sa.select(listed.table_valued("value").c.value))
 
 
 def existing_ids(
