@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 from turnout.core.errors import FieldProblem, InvalidParameter
 
@@ -33,14 +34,19 @@ class Input(BaseModel):
 
 
 def problems_of(error: ValidationError, *, prefix: str = "") -> list[FieldProblem]:
-    problems = []
-    for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in item["loc"]) or "body"
-        field = f"{prefix}{path}"
-        rule = _RULES.get(item["type"], item["type"])
-        message = item["msg"].removeprefix("Value error, ")
-        problems.append(FieldProblem(field, rule, f"{field}: {message}"))
-    return problems
+    return [problem_of(item, prefix=prefix) for item in error.errors(include_url=False)]
+
+
+def problem_of(
+    item: ErrorDetails, *, prefix: str = "", loc: tuple[int | str, ...] | None = None
+) -> FieldProblem:
+    """One pydantic error as a FieldProblem; `loc` replaces the error's own path (a
+    bulk importer strips the list index from it)."""
+    path = ".".join(str(part) for part in (item["loc"] if loc is None else loc)) or "body"
+    field = f"{prefix}{path}"
+    rule = _RULES.get(item["type"], item["type"])
+    message = item["msg"].removeprefix("Value error, ")
+    return FieldProblem(field, rule, f"{field}: {message}")
 
 
 def validate(model: type[ModelT], data: Any, *, prefix: str = "") -> ModelT:
