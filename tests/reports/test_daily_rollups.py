@@ -186,6 +186,20 @@ def test_days_match_the_oracle(engine, tz, granularity):
         got = _keyed(result, keys, list(next(iter(expected.values()))))
         assert got == _expected(expected, granularity)
 
+    ask = _ask(tz, granularity, False)
+    metrics = "called,helped,average_seconds_in_line,seconds_helping"
+    result = _run(
+        engine,
+        data,
+        "waitlist",
+        ",".join(x for x in ("agent", granularity) if x),
+        tz=tz,
+        metrics=metrics,
+    )
+    assert result.used_days
+    got = _keyed(result, [*period, "agent_id"], metrics.split(","))
+    assert got == _expected(rd.waitlist(data, ask), granularity)
+
 
 @pytest.mark.parametrize("tz", ["Europe/London", "Asia/Kolkata"])
 def test_days_hours_and_raw_rows_agree_with_filters(engine, tz):
@@ -199,6 +213,8 @@ def test_days_hours_and_raw_rows_agree_with_filters(engine, tz):
             _three_ways(engine, data, "visits", group, tz=tz, kind="room")
         _three_ways(engine, data, "sales", f"item,venue,{granularity}", tz=tz, currency="GBP")
         _three_ways(engine, data, "campaign", f"supplier,{granularity}", tz=tz)
+        _three_ways(engine, data, "waitlist", f"room,{granularity}", tz=tz)
+        _three_ways(engine, data, "waitlist", f"agent,{granularity}", tz=tz, room="WorkRm100")
 
 
 def test_other_zones_and_partial_days_read_the_hours(engine):
@@ -449,3 +465,39 @@ def test_days_left_pending_read_the_hours_until_done(engine, monkeypatch):
     with engine.connect() as conn:
         assert day_plan(conn, request, "sessions") is not None
     _all_agree(engine, data)
+
+
+def test_sales_leads_and_waitlist_follow_the_commands(engine):
+    from turnout.core.commands.commerce import record_sale
+    from turnout.core.commands.marketing import append_event, create_lead
+    from turnout.core.commands.models import EventCreate, LeadCreate, SaleCreate
+
+    data = _setup(engine, "Europe/London")
+    actor = Actor(data.workspace_id, "test")
+    cases = (("sales", "item,day"), ("campaign", "campaign,day"), ("waitlist", "agent,day"))
+    before = {name: _three_ways(engine, data, name, group) for name, group in cases}
+    at = datetime(2024, 3, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 April in London
+    with engine.begin() as conn:
+        record_sale(
+            conn,
+            actor,
+            SaleCreate(item="Cola", unit_price=Decimal("2.50"), currency="GBP", sold_at=at),
+        )
+        create_lead(
+            conn, actor, LeadCreate(campaign_id=data.campaigns[0], currency="GBP", received_at=at)
+        )
+        append_event(
+            conn,
+            actor,
+            EventCreate(
+                type="waitlist.called",
+                occurred_at=at,
+                actor_id=data.customers[0],
+                data={"secondsInLine": "75"},
+            ),
+        )
+    assert _dirty(engine, data.workspace_id) == 3
+    for name, group in cases:
+        after = _three_ways(engine, data, name, group)
+        assert after.rows != before[name].rows, name
+    assert _dirty(engine, data.workspace_id) == 0

@@ -290,7 +290,7 @@ def test_cli_rollups_rebuild(engine, setup):
     )
     assert result.exit_code == 0, result.output
     assert f"{slug}: sessions rebuilt in" in result.output
-    assert "3/3" in result.output
+    assert "4/4" in result.output
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(sa.func.count())

@@ -673,9 +673,43 @@ rollup_lead_days = sa.Table(
     sa.Index(None, "workspace_id", "day"),
 )
 
+_WAITLIST_SUMS = (
+    "called",
+    "seconds_in_line",
+    "helped",
+    "seconds_helping",
+    "shifts",
+    "seconds_supporting_list",
+)
+
+# Waitlist events (waitlist.*) per agent (actor), room and venue.
+rollup_waitlist_hours = sa.Table(
+    "rollup_waitlist_hours",
+    metadata,
+    _workspace(),
+    sa.Column("hour", UTCDateTime, nullable=False),
+    sa.Column("actor_id", Id),
+    sa.Column("room", sa.String(128)),
+    sa.Column("venue_id", Id),
+    *(sa.Column(name, sa.BigInteger, nullable=False) for name in _WAITLIST_SUMS),
+    sa.Index(None, "workspace_id", "hour"),
+)
+
+rollup_waitlist_days = sa.Table(
+    "rollup_waitlist_days",
+    metadata,
+    _workspace(),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("actor_id", Id),
+    sa.Column("room", sa.String(128)),
+    sa.Column("venue_id", Id),
+    *(sa.Column(name, sa.BigInteger, nullable=False) for name in _WAITLIST_SUMS),
+    sa.Index(None, "workspace_id", "day"),
+)
+
 # Rows added since a rollup watermark (`workspace_id = ? AND id > ?`), and a
 # workspace's highest id: a range inside the workspace, whatever other tenants add.
-for _table in (sessions, sales, leads):
+for _table in (sessions, sales, leads, events):
     sa.Index(f"ix_{_table.name}_workspace_id_id", _table.c.workspace_id, _table.c.id)
 
 TENANT_TABLES = tuple(t for t in metadata.sorted_tables if "workspace_id" in t.c)

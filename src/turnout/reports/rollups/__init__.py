@@ -1,12 +1,13 @@
 """Report rollups: hourly per UTC hour, daily per local day of the workspace's zone.
 
-Three rollups, each in two stages:
+Four rollups, each in two stages:
 
 | rollup | hours (`hourly`) | days (`daily`) |
 |---|---|---|
 | `sessions` | `rollup_session_hours` | `rollup_session_days`, `rollup_workspace_days` |
 | `sales` | `rollup_sale_hours` | `rollup_sale_days` |
 | `leads` | `rollup_lead_hours` | `rollup_lead_days` |
+| `waitlist` | `rollup_waitlist_hours` | `rollup_waitlist_days` |
 
 (the session days also keep `rollup_first_visits`, see `first_visits`).
 
@@ -22,13 +23,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from turnout.db.schema import rollup_lead_days, rollup_sale_days
+from turnout.db.schema import rollup_lead_days, rollup_sale_days, rollup_waitlist_days
 from turnout.reports.rollups.additive_days import AdditiveDays
 from turnout.reports.rollups.daily import DayStage, rebuild_days, refresh_days
 from turnout.reports.rollups.hourly import (
     LEADS,
     SALES,
     SESSIONS,
+    WAITLIST,
     AdditiveHours,
     Check,
     SessionHours,
@@ -43,6 +45,7 @@ __all__ = [
     "ROLLUPS",
     "SALES",
     "SESSIONS",
+    "WAITLIST",
     "Rollup",
     "mark_all_dirty",
     "mark_import",
@@ -86,6 +89,7 @@ ROLLUPS: dict[str, Rollup] = {
     "sessions": Rollup("sessions", SESSIONS, SessionDays()),
     "sales": Rollup("sales", SALES, AdditiveDays(SALES, rollup_sale_days)),
     "leads": Rollup("leads", LEADS, AdditiveDays(LEADS, rollup_lead_days)),
+    "waitlist": Rollup("waitlist", WAITLIST, AdditiveDays(WAITLIST, rollup_waitlist_days)),
 }
 
 

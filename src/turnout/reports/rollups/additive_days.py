@@ -1,4 +1,4 @@
-"""Sale and lead days: the hourly sums per local day and key.
+"""Sale, lead and waitlist days: the hourly sums per local day and key.
 
 A day's sums are `turnout.reports.additive.sum_by_bucket` over day buckets (the
 hourly rollup for whole hours, raw rows for slivers where a zone's midnight is not
@@ -34,6 +34,7 @@ class AdditiveDays:
             keys={key: key for key in hours.keys},
             sums=hours.sums,
             rollup=hours.table,
+            where=hours.where,
         )
 
     def clear(self, conn: Connection, workspace_id: int) -> None:

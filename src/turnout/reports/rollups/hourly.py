@@ -2,7 +2,8 @@
 
 `rollup_session_hours` (per venue: visits, dwell, satisfaction, attendance minutes,
 talk, carried-in sessions, peak), `rollup_sale_hours` (per venue, item, category,
-currency) and `rollup_lead_hours` (per campaign, supplier, currency). Reports read
+currency), `rollup_lead_hours` (per campaign, supplier, currency) and
+`rollup_waitlist_hours` (waitlist events per agent, room, venue). Reports read
 them for the whole hours of each bucket and raw rows for the slivers at bucket
 edges; the daily rollups (`turnout.reports.rollups.daily`) are built from them.
 
@@ -24,11 +25,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from turnout.db.schema import (
+    events,
     leads,
     rollup_day_zones,
     rollup_lead_hours,
     rollup_sale_hours,
     rollup_session_hours,
+    rollup_waitlist_hours,
     sales,
     sessions,
     venues,
@@ -91,6 +94,8 @@ class AdditiveHours:
     table: sa.Table
     keys: tuple[str, ...]
     sums: tuple[tuple[str, Callable[[sa.Table], ColumnElement[Any]]], ...]
+    where: Callable[[sa.Table], ColumnElement[bool]] | None = None
+    """Which source rows count (all when None)."""
 
     def _select(
         self, dialect: str, workspace_id: int, lo: datetime | None, hi: datetime | None
@@ -105,6 +110,8 @@ class AdditiveHours:
             *(make(src).label(name) for name, make in self.sums),
         ]
         query = sa.select(*columns).where(src.c.workspace_id == workspace_id)
+        if self.where is not None:
+            query = query.where(self.where(src))
         if lo is not None and hi is not None:
             query = query.where(time >= lo, time < hi)
         return query.group_by(hour, *(src.c[k] for k in self.keys))
@@ -195,6 +202,35 @@ LEADS = AdditiveHours(
         ("validation_cost", lambda t: sa.func.sum(t.c.validation_cost)),
         ("revenue", lambda t: sa.func.sum(t.c.revenue)),
     ),
+)
+
+CALLED, HELP_DONE, SUPPORT_END = "waitlist.called", "waitlist.help_done", "waitlist.support_end"
+
+
+def _when(kind: str, value: ColumnElement[Any]) -> ColumnElement[Any]:
+    return sa.func.sum(sa.case((events.c.type == kind, value), else_=_ZERO))
+
+
+def _number(key: str) -> ColumnElement[Any]:
+    """A number from the event's data (JSON number or numeric string)."""
+    return sa.func.coalesce(sa.cast(events.c.data[key].as_string(), sa.BigInteger), 0)
+
+
+WAITLIST = AdditiveHours(
+    name="waitlist",
+    source=events,
+    time_column="occurred_at",
+    table=rollup_waitlist_hours,
+    keys=("actor_id", "room", "venue_id"),
+    sums=(
+        ("called", lambda t: _when(CALLED, _ONE)),
+        ("seconds_in_line", lambda t: _when(CALLED, _number("secondsInLine"))),
+        ("helped", lambda t: _when(HELP_DONE, _ONE)),
+        ("seconds_helping", lambda t: _when(HELP_DONE, _number("secondsBeingHelped"))),
+        ("shifts", lambda t: _when(SUPPORT_END, _ONE)),
+        ("seconds_supporting_list", lambda t: _when(SUPPORT_END, _number("secondsSupportingList"))),
+    ),
+    where=lambda t: t.c.type.in_((CALLED, HELP_DONE, SUPPORT_END)),
 )
 
 

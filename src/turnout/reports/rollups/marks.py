@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from turnout.core.clock import utcnow
-from turnout.db.schema import leads, rollup_dirty, rollup_watermarks, sales, sessions
+from turnout.db.schema import events, leads, rollup_dirty, rollup_watermarks, sales, sessions
 from turnout.reports.buckets import HOUR, floor_hour
 from turnout.reports.daystate import NOBODY, day_marks
 
@@ -178,6 +178,11 @@ TRACKED: dict[str, tuple[sa.Table, tuple[str, ...], frozenset[str]]] = {
                 "revenue",
             )
         ),
+    ),
+    "waitlist": (
+        events,
+        ("occurred_at",),
+        frozenset(("occurred_at", "type", "actor_id", "room", "venue_id", "data")),
     ),
 }
 _BY_TABLE = {table.name: name for name, (table, _, _) in TRACKED.items()}

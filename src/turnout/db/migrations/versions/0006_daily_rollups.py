@@ -1,10 +1,11 @@
 """daily rollups: per local day in the workspace's zone (sessions with distinct counts,
-sales, leads), first visits per customer, the zone the days were built in; the customer
-a dirty session mark concerns
+sales, leads, waitlist events), first visits per customer, the zone the days were
+built in; hourly waitlist rollup; the customer a dirty session mark concerns;
+(workspace_id, id) on events for the rollup watermark
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-23 13:58:19.688097
+Create Date: 2026-11-23 14:17:31.325001
 """
 
 from __future__ import annotations
@@ -169,6 +170,64 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "rollup_waitlist_days",
+        sa.Column(
+            "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("actor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("room", sa.String(length=128), nullable=True),
+        sa.Column("venue_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("called", sa.BigInteger(), nullable=False),
+        sa.Column("seconds_in_line", sa.BigInteger(), nullable=False),
+        sa.Column("helped", sa.BigInteger(), nullable=False),
+        sa.Column("seconds_helping", sa.BigInteger(), nullable=False),
+        sa.Column("shifts", sa.BigInteger(), nullable=False),
+        sa.Column("seconds_supporting_list", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_rollup_waitlist_days_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+    )
+    with op.batch_alter_table("rollup_waitlist_days", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_rollup_waitlist_days_workspace_id_day"),
+            ["workspace_id", "day"],
+            unique=False,
+        )
+
+    op.create_table(
+        "rollup_waitlist_hours",
+        sa.Column(
+            "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("hour", turnout.db.types.UTCDateTime(length=27), nullable=False),
+        sa.Column("actor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("room", sa.String(length=128), nullable=True),
+        sa.Column("venue_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("called", sa.BigInteger(), nullable=False),
+        sa.Column("seconds_in_line", sa.BigInteger(), nullable=False),
+        sa.Column("helped", sa.BigInteger(), nullable=False),
+        sa.Column("seconds_helping", sa.BigInteger(), nullable=False),
+        sa.Column("shifts", sa.BigInteger(), nullable=False),
+        sa.Column("seconds_supporting_list", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_rollup_waitlist_hours_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+    )
+    with op.batch_alter_table("rollup_waitlist_hours", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_rollup_waitlist_hours_workspace_id_hour"),
+            ["workspace_id", "hour"],
+            unique=False,
+        )
+
+    op.create_table(
         "rollup_workspace_days",
         sa.Column(
             "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
@@ -185,6 +244,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("workspace_id", "day", name=op.f("pk_rollup_workspace_days")),
     )
+    op.create_index("ix_events_workspace_id_id", "events", ["workspace_id", "id"], unique=False)
+
     with op.batch_alter_table("rollup_dirty", schema=None) as batch_op:
         batch_op.add_column(sa.Column("customer_id", sa.BigInteger(), nullable=True))
 
@@ -196,7 +257,17 @@ def downgrade() -> None:
     with op.batch_alter_table("rollup_dirty", schema=None) as batch_op:
         batch_op.drop_column("customer_id")
 
+    op.drop_index("ix_events_workspace_id_id", table_name="events")
+
     op.drop_table("rollup_workspace_days")
+    with op.batch_alter_table("rollup_waitlist_hours", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rollup_waitlist_hours_workspace_id_hour"))
+
+    op.drop_table("rollup_waitlist_hours")
+    with op.batch_alter_table("rollup_waitlist_days", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rollup_waitlist_days_workspace_id_day"))
+
+    op.drop_table("rollup_waitlist_days")
     with op.batch_alter_table("rollup_session_days", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rollup_session_days_workspace_id_day_venue_id"))
 
