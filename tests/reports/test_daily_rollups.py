@@ -501,3 +501,38 @@ def test_sales_leads_and_waitlist_follow_the_commands(engine):
         after = _three_ways(engine, data, name, group)
         assert after.rows != before[name].rows, name
     assert _dirty(engine, data.workspace_id) == 0
+
+
+def test_an_odd_waitlist_number_counts_as_zero_and_refreshes(engine):
+    from turnout.core.commands.marketing import append_event
+    from turnout.core.commands.models import EventCreate
+
+    data = _setup(engine, "Europe/London", n=5)
+    actor = Actor(data.workspace_id, "test")
+    agent = data.customers[0]
+    at = datetime(2024, 3, 30, 12, tzinfo=UTC)
+    with engine.begin() as conn:
+        for value in ("n/a", "12.9", 30):
+            append_event(
+                conn,
+                actor,
+                EventCreate(
+                    type="waitlist.called",
+                    occurred_at=at,
+                    actor_id=agent,
+                    data={"secondsInLine": value},
+                ),
+            )
+    result = _three_ways(engine, data, "waitlist", "agent,day", agent_id=str(agent))
+    row = next(r for r in _rows(result) if r["period"] == "2024-03-30")
+    london = ZoneInfo("Europe/London")
+    earlier = [
+        int(e["data"]["secondsInLine"])
+        for e in data.events
+        if e["type"] == "waitlist.called"
+        and e["actor_id"] == agent
+        and e["occurred_at"].astimezone(london).date() == date(2024, 3, 30)
+    ]
+    assert row["called"] == len(earlier) + 3
+    total = sum(earlier) + 0 + 12 + 30  # "n/a" counts 0, "12.9" counts 12
+    assert row["average_seconds_in_line"] == rd.r2(Decimal(total) / row["called"])

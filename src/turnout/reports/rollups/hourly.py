@@ -22,7 +22,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from turnout.db.schema import (
     events,
@@ -211,9 +213,33 @@ def _when(kind: str, value: ColumnElement[Any]) -> ColumnElement[Any]:
     return sa.func.sum(sa.case((events.c.type == kind, value), else_=_ZERO))
 
 
+class whole_number(FunctionElement[int]):
+    """JSON text as a whole number: a number or numeric string with its decimals cut
+    off; anything else 0 on PostgreSQL (SQLite's CAST reads leading digits), so one
+    odd event cannot stop the rollup (and every waitlist report) from refreshing."""
+
+    type = sa.BigInteger()
+    name = "whole_number"
+    inherit_cache = True
+
+
+@compiles(whole_number)
+def _whole_number(element: whole_number, compiler: Any, **kw: Any) -> str:
+    return f"COALESCE(CAST({compiler.process(element.clauses, **kw)} AS INTEGER), 0)"
+
+
+@compiles(whole_number, "postgresql")
+def _whole_number_pg(element: whole_number, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return (
+        rf"(CASE WHEN {text} ~ '^\s*[-+]?[0-9]+(\.[0-9]*)?\s*$' "
+        f"THEN CAST(trunc(CAST({text} AS NUMERIC)) AS BIGINT) ELSE 0 END)"
+    )
+
+
 def _number(key: str) -> ColumnElement[Any]:
     """A number from the event's data (JSON number or numeric string)."""
-    return sa.func.coalesce(sa.cast(events.c.data[key].as_string(), sa.BigInteger), 0)
+    return whole_number(events.c.data[key].as_string())
 
 
 WAITLIST = AdditiveHours(
