@@ -536,3 +536,45 @@ def test_an_odd_waitlist_number_counts_as_zero_and_refreshes(engine):
     assert row["called"] == len(earlier) + 3
     total = sum(earlier) + 0 + 12 + 30  # "n/a" counts 0, "12.9" counts 12
     assert row["average_seconds_in_line"] == rd.r2(Decimal(total) / row["called"])
+
+
+def test_a_stay_of_many_days_counts_on_each(engine):
+    """Present at every hour for over a week: the days find it without a lower bound."""
+    workspace = make_workspace(engine, timezone="Europe/London")
+    rng = random.Random(workspace.id)
+    data = rd.setup_entities(engine, workspace.id, rng)
+    joined = datetime(2024, 3, 20, 9, 15, tzinfo=UTC)
+    rows = [
+        {
+            "workspace_id": workspace.id,
+            "uuid": f"long-{workspace.id}",
+            "venue_id": data.venues[0],
+            "customer_id": data.customers[0],
+            "joined_at": joined,
+            "left_at": joined + timedelta(days=12, hours=3),
+            "talk_seconds": 3600,
+        },
+        *(
+            {
+                "workspace_id": workspace.id,
+                "uuid": f"short-{workspace.id}-{d}",
+                "venue_id": data.venues[d % 2],
+                "customer_id": data.customers[1 + d % 3],
+                "joined_at": joined + timedelta(days=d, hours=2),
+                "left_at": joined + timedelta(days=d, hours=26),
+                "talk_seconds": None,
+            }
+            for d in range(12)
+        ),
+    ]
+    now = datetime(2024, 4, 10, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(schema.sessions.insert(), [rd._stamp(r, now) for r in rows])
+    kw: dict[str, Any] = {"first": date(2024, 3, 19), "last": date(2024, 4, 2)}
+    for group in ("venue,day", "day"):
+        _three_ways(engine, data, "attendance", group, **kw)
+        _three_ways(engine, data, "visits", group, **kw)
+    # a day in the middle of the long stay, read alone: found from the hours before it
+    _three_ways(
+        engine, data, "attendance", "venue,day", first=date(2024, 3, 28), last=date(2024, 3, 28)
+    )

@@ -29,6 +29,7 @@ from turnout.db.schema import (
     rollup_session_hours,
     rollup_workspace_days,
     sessions,
+    venues,
 )
 from turnout.reports import presence
 from turnout.reports.buckets import HOUR, floor_hour, make_plan
@@ -56,89 +57,100 @@ _SUMS = (
 Sets = dict[Any, set[int]]
 
 
-def _nobody_since(present: dict[datetime, int], lo: datetime) -> datetime | None:
-    """The latest hour start at or before `lo` with no closed session present: any
-    session present at `lo` arrived at or after it (None: none within LOOKBACK)."""
+def _nobody_since(present: set[datetime], lo: datetime) -> datetime | None:
+    """The latest hour start at or before `lo` at which nobody was present (no hour in
+    `present`): any session present at `lo` arrived at or after it (None: none within
+    LOOKBACK)."""
     hour = floor_hour(lo)
     while hour > lo - LOOKBACK:
-        if not present.get(hour, 0):
+        if hour not in present:
             return hour
         hour -= HOUR
     return None
 
 
-def _present_by_hour(
-    conn: Connection, workspace_id: int, lo: datetime, hi: datetime
-) -> dict[datetime, int]:
-    table = rollup_session_hours
-    query = (
-        sa.select(table.c.hour, sa.func.sum(table.c.present_at_start))
-        .where(
-            table.c.workspace_id == workspace_id,
-            table.c.hour > floor_hour(lo) - LOOKBACK,
-            table.c.hour < hi,
-        )
-        .group_by(table.c.hour)
-    )
-    return {hour: int(total or 0) for hour, total in conn.execute(query)}
+_COLUMNS = (sessions.c.venue_id, sessions.c.customer_id, sessions.c.joined_at, sessions.c.left_at)
 
 
-def _day_rows(
-    conn: Connection,
-    workspace_id: int,
-    parts: Sequence[sa.ColumnElement[bool]],
-    lo: datetime,
-    hi: datetime,
-    since: datetime | None,
+def _counted(workspace_id: int) -> tuple[sa.ColumnElement[bool], ...]:
+    return (sessions.c.workspace_id == workspace_id, COUNTED, KNOWN_CUSTOMER)
+
+
+def _carried_into(
+    conn: Connection, workspace_id: int, venue_ids: Sequence[int | None], lo: datetime
 ) -> Iterable[Any]:
-    """Counted sessions of known customers arriving in [lo, hi) or present at lo."""
-    base = (sessions.c.workspace_id == workspace_id, COUNTED, KNOWN_CUSTOMER)
-    columns = (
-        sessions.c.venue_id,
-        sessions.c.customer_id,
-        sessions.c.joined_at,
-        sessions.c.left_at,
+    """Closed sessions of known customers present at `lo` that arrived before it, per
+    venue from the last hour the hourly rollup had nobody there present."""
+    table = rollup_session_hours
+    query = sa.select(table.c.venue_id, table.c.hour).where(
+        table.c.workspace_id == workspace_id,
+        table.c.hour > floor_hour(lo) - LOOKBACK,
+        table.c.hour <= lo,
+        table.c.present_at_start > 0,
     )
-    for part in parts:
-        if since is not None:
-            ranges = [(sessions.c.joined_at >= since, sessions.c.joined_at < hi)]
+    busy: dict[int | None, set[datetime]] = {}
+    for venue, hour in conn.execute(query):
+        busy.setdefault(venue, set()).add(hour)
+    for venue in venue_ids:
+        since = _nobody_since(busy.get(venue, set()), lo)
+        if since == lo:
+            continue  # nobody there at lo's first instant, and nobody arrived since
+        place = sessions.c.venue_id.is_(None) if venue is None else sessions.c.venue_id == venue
+        closed = (sessions.c.left_at > lo, sessions.c.left_at >= sessions.c.joined_at)
+        if since is None:  # present for a week: every session of the venue leaving later
+            where = (sessions.c.left_at > lo, sessions.c.joined_at < lo)
         else:
-            ranges = [
-                (sessions.c.joined_at >= lo, sessions.c.joined_at < hi),
-                (sessions.c.joined_at < lo, sessions.c.left_at > lo),
-            ]
-        for where in ranges:
-            yield from conn.execute(sa.select(*columns).where(*base, part, *where))
+            where = (sessions.c.joined_at >= since, sessions.c.joined_at < lo)
+        yield from conn.execute(
+            sa.select(*_COLUMNS).where(*_counted(workspace_id), place, *where, *closed)
+        )
 
 
 def distinct_by_day(
     conn: Connection,
     workspace_id: int,
-    parts: Sequence[sa.ColumnElement[bool]],
+    venue_ids: Sequence[int | None],
     bounds: Sequence[datetime],
     check: Check,
 ) -> tuple[Sets, Sets, Sets, Sets]:
     """Distinct customers present and arriving per (day index, venue), and per day
-    index across venues. Rules as `presence.unique_attendees` / `unique_visitors`."""
+    index across venues, for consecutive days. Rules as `presence.unique_attendees` and
+    `unique_visitors`: present = a counted closed session overlaps the day (one of no
+    length: began in it); arriving = joined_at in the day. Each session is read once:
+    those that run on past midnight are carried to the next days."""
     present: Sets = {}
     present_any: Sets = {}
     arriving: Sets = {}
     arriving_any: Sets = {}
-    by_hour = _present_by_hour(conn, workspace_id, bounds[0], bounds[-1])
+    venues_part = sessions.c.venue_id.in_([v for v in venue_ids if v is not None])
+    parts = [venues_part, sessions.c.venue_id.is_(None)]
+    carry = [
+        (venue, customer, left)
+        for venue, customer, _, left in _carried_into(conn, workspace_id, venue_ids, bounds[0])
+    ]
     for index in range(len(bounds) - 1):
         check()
         lo, hi = bounds[index], bounds[index + 1]
-        since = _nobody_since(by_hour, lo)
-        for venue, customer, joined, left in _day_rows(conn, workspace_id, parts, lo, hi, since):
-            if joined >= lo:
+        still = []
+        for venue, customer, left in carry:
+            present.setdefault((index, venue), set()).add(customer)
+            present_any.setdefault(index, set()).add(customer)
+            if left > hi:
+                still.append((venue, customer, left))
+        carry = still
+        for part in parts:
+            arrivals = sa.select(*_COLUMNS).where(
+                *_counted(workspace_id), part, sessions.c.joined_at >= lo, sessions.c.joined_at < hi
+            )
+            for venue, customer, joined, left in conn.execute(arrivals):
                 arriving.setdefault((index, venue), set()).add(customer)
                 arriving_any.setdefault(index, set()).add(customer)
-            if left is None or left < joined:
-                continue  # attendance counts closed sessions only
-            # present at some instant of the day (one of no length: where it began)
-            if (joined >= lo) if left == joined else (left > lo):
+                if left is None or left < joined:
+                    continue  # attendance counts closed sessions only
                 present.setdefault((index, venue), set()).add(customer)
                 present_any.setdefault(index, set()).add(customer)
+                if left > hi:
+                    carry.append((venue, customer, left))
     return present, present_any, arriving, arriving_any
 
 
@@ -193,9 +205,11 @@ class SessionDays:
         )
         plan = make_plan(bounds, use_rollups=True)
         totals = presence.collect(conn, request, plan, None, Deadline(math.inf, check))
-        parts = venue_parts(conn, workspace_id)
+        ids = conn.execute(
+            sa.select(venues.c.id).where(venues.c.workspace_id == workspace_id)
+        ).scalars()
         present, present_any, arriving, arriving_any = distinct_by_day(
-            conn, workspace_id, parts, bounds, check
+            conn, workspace_id, [*ids, None], bounds, check
         )
         new, new_any = first_visits.new_by_day(conn, workspace_id, bounds)
 
