@@ -46,7 +46,9 @@ def setup(engine, workspace):
     return data
 
 
-def _run(engine, data: rd.Data, name: str, *, rollups: bool = True) -> ReportResult:
+def _run(
+    engine, data: rd.Data, name: str, *, rollups: bool = True, days: bool = True
+) -> ReportResult:
     report = BY_NAME[name]
     params = [
         ("from", "2024-03-29"),
@@ -57,7 +59,7 @@ def _run(engine, data: rd.Data, name: str, *, rollups: bool = True) -> ReportRes
     request = parse_report_params(
         report, params, workspace_id=data.workspace_id, workspace_tz="UTC", now=datetime.now(UTC)
     )
-    return run_report(engine, report, replace(request, use_rollups=rollups))
+    return run_report(engine, report, replace(request, use_rollups=rollups, use_days=days))
 
 
 def _same(rolled: ReportResult, raw: ReportResult) -> None:
@@ -288,7 +290,7 @@ def test_cli_rollups_rebuild(engine, setup):
     )
     assert result.exit_code == 0, result.output
     assert f"{slug}: sessions rebuilt in" in result.output
-    assert "3/3" in result.output
+    assert "4/4" in result.output
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(sa.func.count())
@@ -302,18 +304,22 @@ def test_cli_rollups_rebuild(engine, setup):
     assert missing.exit_code != 0
 
 
-@pytest.mark.parametrize("name", ["attendance", "visits"])
-def test_rollup_read_per_hour_equals_per_bucket(engine, setup, monkeypatch, name):
-    """Many buckets (e.g. hours over months) read the rollup per hour, not summed per
-    bucket in SQL: both ways give the raw computation's rows."""
-    from turnout.reports import presence
+@pytest.mark.parametrize("name", ["attendance", "visits", "sales"])
+@pytest.mark.parametrize("days", [False, True])
+def test_rollup_read_per_hour_equals_per_bucket(engine, setup, monkeypatch, name, days):
+    """Many buckets (e.g. hours over months) read the rollup per hour or day, not summed
+    per bucket in SQL: both ways give the raw computation's rows."""
+    from turnout.reports import additive, presence
+    from turnout.reports import days as day_reads
 
     data = setup
-    per_bucket = _run(engine, data, name)
-    monkeypatch.setattr(presence, "MAX_SQL_BUCKETS", 0)
-    per_hour = _run(engine, data, name)
-    assert per_hour.rows == per_bucket.rows
-    _same(per_hour, _run(engine, data, name, rollups=False))
+    per_bucket = _run(engine, data, name, days=days)
+    assert per_bucket.used_days == days
+    for module in (presence, additive, day_reads):
+        monkeypatch.setattr(module, "MAX_SQL_BUCKETS", 0)
+    per_row = _run(engine, data, name, days=days)
+    assert per_row.rows == per_bucket.rows
+    _same(per_row, _run(engine, data, name, rollups=False))
 
 
 def test_import_that_moves_a_session_marks_its_old_hours(engine, setup):

@@ -566,12 +566,150 @@ rollup_dirty = sa.Table(
     sa.Column("name", sa.String(32), nullable=False),
     sa.Column("hour_from", UTCDateTime, nullable=False),
     sa.Column("hour_to", UTCDateTime, nullable=False),  # exclusive
+    # sessions only: whose first visits to recompute (NULL: any customer arriving in
+    # the hours; 0: none)
+    sa.Column("customer_id", sa.BigInteger),
     sa.Index(None, "workspace_id", "name", "id"),
+)
+
+# Daily rollups: per local day in the workspace's zone (see docs/reports.md), built
+# from the hourly ones plus the distinct counts; `rollup_day_zones` says which zone
+# a rollup's days are in (a workspace whose zone changed rebuilds them).
+rollup_day_zones = sa.Table(
+    "rollup_day_zones",
+    metadata,
+    _workspace(),
+    sa.Column("name", sa.String(32), nullable=False),
+    sa.Column("zone", sa.String(64), nullable=False),
+    sa.Column("built_at", UTCDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("workspace_id", "name"),
+)
+
+rollup_session_days = sa.Table(
+    "rollup_session_days",
+    metadata,
+    _workspace(),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("venue_id", Id),
+    # as in rollup_session_hours, for the local day
+    sa.Column("visits", sa.Integer, nullable=False),
+    sa.Column("dwell_us", sa.BigInteger, nullable=False),
+    sa.Column("dwell_count", sa.Integer, nullable=False),
+    sa.Column("satisfaction_sum", sa.BigInteger, nullable=False),
+    sa.Column("satisfaction_count", sa.Integer, nullable=False),
+    sa.Column("started", sa.Integer, nullable=False),
+    sa.Column("present_at_start", sa.Integer, nullable=False),
+    sa.Column("attendance_us", sa.BigInteger, nullable=False),
+    sa.Column("talk_us", sa.BigInteger, nullable=False),
+    sa.Column("peak", sa.Integer, nullable=False),
+    # distinct customers present (closed sessions), arriving, arriving for the first time
+    sa.Column("customers", sa.Integer, nullable=False),
+    sa.Column("visitors", sa.Integer, nullable=False),
+    sa.Column("new_visitors", sa.Integer, nullable=False),
+    sa.Index(None, "workspace_id", "day", "venue_id"),
+)
+
+# The distinct counts of a local day across all venues (and sessions without one).
+rollup_workspace_days = sa.Table(
+    "rollup_workspace_days",
+    metadata,
+    _workspace(),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("customers", sa.Integer, nullable=False),
+    sa.Column("visitors", sa.Integer, nullable=False),
+    sa.Column("new_visitors", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("workspace_id", "day"),
+)
+
+# Each known customer's first counted arrival per venue, and anywhere: what makes
+# new_visitors of a day exact and cheap to keep current.
+rollup_first_visits = sa.Table(
+    "rollup_first_visits",
+    metadata,
+    _workspace(),
+    sa.Column("customer_id", Id, nullable=False),
+    sa.Column("venue_id", Id),
+    sa.Column("anywhere", sa.Boolean, nullable=False),
+    sa.Column("first_at", UTCDateTime, nullable=False),
+    sa.Index(None, "workspace_id", "customer_id"),
+    sa.Index(None, "workspace_id", "first_at"),
+)
+
+rollup_sale_days = sa.Table(
+    "rollup_sale_days",
+    metadata,
+    _workspace(),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("venue_id", Id),
+    sa.Column("item", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(100)),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("sales", sa.Integer, nullable=False),
+    sa.Column("quantity", sa.BigInteger, nullable=False),
+    sa.Column("amount", Money, nullable=False),
+    sa.Index(None, "workspace_id", "day"),
+)
+
+rollup_lead_days = sa.Table(
+    "rollup_lead_days",
+    metadata,
+    _workspace(),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("campaign_id", Id, nullable=False),
+    sa.Column("supplier_id", Id),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("leads", sa.Integer, nullable=False),
+    sa.Column("valid", sa.Integer, nullable=False),
+    sa.Column("invalid", sa.Integer, nullable=False),
+    sa.Column("pending", sa.Integer, nullable=False),
+    sa.Column("rejections", sa.Integer, nullable=False),
+    sa.Column("approved", sa.Integer, nullable=False),
+    sa.Column("returns", sa.Integer, nullable=False),
+    sa.Column("supplier_cost", Money, nullable=False),
+    sa.Column("email_cost", Money, nullable=False),
+    sa.Column("sms_cost", Money, nullable=False),
+    sa.Column("validation_cost", Money, nullable=False),
+    sa.Column("revenue", Money, nullable=False),
+    sa.Index(None, "workspace_id", "day"),
+)
+
+_WAITLIST_SUMS = (
+    "called",
+    "seconds_in_line",
+    "helped",
+    "seconds_helping",
+    "shifts",
+    "seconds_supporting_list",
+)
+
+# Waitlist events (waitlist.*) per agent (actor), room and venue.
+rollup_waitlist_hours = sa.Table(
+    "rollup_waitlist_hours",
+    metadata,
+    _workspace(),
+    sa.Column("hour", UTCDateTime, nullable=False),
+    sa.Column("actor_id", Id),
+    sa.Column("room", sa.String(128)),
+    sa.Column("venue_id", Id),
+    *(sa.Column(name, sa.BigInteger, nullable=False) for name in _WAITLIST_SUMS),
+    sa.Index(None, "workspace_id", "hour"),
+)
+
+rollup_waitlist_days = sa.Table(
+    "rollup_waitlist_days",
+    metadata,
+    _workspace(),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("actor_id", Id),
+    sa.Column("room", sa.String(128)),
+    sa.Column("venue_id", Id),
+    *(sa.Column(name, sa.BigInteger, nullable=False) for name in _WAITLIST_SUMS),
+    sa.Index(None, "workspace_id", "day"),
 )
 
 # Rows added since a rollup watermark (`workspace_id = ? AND id > ?`), and a
 # workspace's highest id: a range inside the workspace, whatever other tenants add.
-for _table in (sessions, sales, leads):
+for _table in (sessions, sales, leads, events):
     sa.Index(f"ix_{_table.name}_workspace_id_id", _table.c.workspace_id, _table.c.id)
 
 TENANT_TABLES = tuple(t for t in metadata.sorted_tables if "workspace_id" in t.c)

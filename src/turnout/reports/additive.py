@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from turnout.reports.buckets import Plan
+from turnout.reports.buckets import Plan, bucket_bounds, make_plan
+from turnout.reports.days import DayPlan, day_plan
 from turnout.reports.model import Deadline, ReportRequest
 from turnout.reports.sqltime import epoch_slot
 
@@ -40,6 +41,8 @@ class AdditiveQuery:
     """sum name -> aggregate over the source table (the rollup column has the name)."""
     rollup: sa.Table | None = None
     where: Callable[[sa.Table], ColumnElement[bool]] | None = None
+    day_rollup: sa.Table | None = None
+    """The daily rollup (`turnout.reports.rollups`), read for windows of whole days."""
 
 
 def slot_seconds(bounds: Sequence[datetime]) -> int:
@@ -144,3 +147,69 @@ def sum_by_bucket(
             else:
                 add(row[nkeys], row[:nkeys], row[nkeys + 1 :])
     return totals
+
+
+def sum_by_day(
+    conn: Connection,
+    query: AdditiveQuery,
+    request: ReportRequest,
+    plan: DayPlan,
+    keys: Sequence[str],
+    deadline: Deadline,
+) -> dict[tuple[Any, ...], list[Any]]:
+    """As `sum_by_bucket`, from the daily rollup: every bucket is whole local days."""
+    table = query.day_rollup
+    assert table is not None
+    names = [name for name, _ in query.sums]
+    key_columns = [table.c[query.keys[k]] for k in keys]
+    period: ColumnElement[Any] = plan.bucket(table.c.day) if plan.in_sql() else table.c.day
+    rolled = (
+        sa.select(*key_columns, period, *(sa.func.sum(table.c[n]).label(n) for n in names))
+        .where(
+            table.c.workspace_id == request.workspace_id,
+            table.c.day >= plan.first,
+            table.c.day < plan.end,
+        )
+        .where(*_filters(table, query, request))
+        .group_by(*key_columns, period)
+    )
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    nkeys = len(keys)
+    deadline.check()
+    for row in conn.execute(rolled):
+        bucket = int(row[nkeys]) if plan.in_sql() else plan.bucket_of(row[nkeys])
+        if bucket is None or bucket < 0:
+            continue
+        key = (bucket, *row[:nkeys])
+        values = [v if v is not None else 0 for v in row[nkeys + 1 :]]
+        found = totals.get(key)
+        if found is None:
+            totals[key] = values
+        else:
+            for i, v in enumerate(values):
+                found[i] += v
+    return totals
+
+
+@dataclass(frozen=True)
+class Sums:
+    totals: dict[tuple[Any, ...], list[Any]]
+    used_rollups: bool
+    used_days: bool
+
+
+def sums_for(
+    conn: Connection,
+    query: AdditiveQuery,
+    request: ReportRequest,
+    keys: Sequence[str],
+    deadline: Deadline,
+    rollup: str,
+) -> Sums:
+    """The daily rollup when the window is whole days of its zone, else hours and raw rows."""
+    days = day_plan(conn, request, rollup)
+    if days is not None:
+        return Sums(sum_by_day(conn, query, request, days, keys, deadline), True, True)
+    bounds = bucket_bounds(request.start, request.end, request.tz, request.granularity)
+    plan = make_plan(bounds, use_rollups=request.use_rollups)
+    return Sums(sum_by_bucket(conn, query, request, plan, keys, deadline), plan.uses_rollups, False)

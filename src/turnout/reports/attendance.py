@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from turnout.formats import Column
-from turnout.reports import presence
+from turnout.reports import presence, presence_days
 from turnout.reports.buckets import bucket_bounds, make_plan
+from turnout.reports.days import day_plan
 from turnout.reports.labels import fetch_labels
 from turnout.reports.model import (
     Deadline,
@@ -37,14 +38,22 @@ VENUE_FILTERS = (
 
 
 def compute(conn: Connection, request: ReportRequest, deadline: Deadline) -> ReportOutput:
-    bounds = bucket_bounds(request.start, request.end, request.tz, request.granularity)
-    plan = make_plan(bounds, use_rollups=request.use_rollups)
     scope = presence.venue_scope(conn, request)
     if scope == []:
         return ReportOutput({})
-    totals = presence.collect(conn, request, plan, scope, deadline)
+    bounds = bucket_bounds(request.start, request.end, request.tz, request.granularity)
+    days = day_plan(conn, request, "sessions")
+    plan = make_plan(bounds, use_rollups=request.use_rollups and days is None)
     unique: dict[Any, int] = {}
-    if "unique_customers" in request.metrics:
+    wants_unique = "unique_customers" in request.metrics
+    if days is not None:
+        totals = presence_days.collect_days(conn, request, days, scope, deadline)
+        if wants_unique and presence_days.distinct_available(request, days, scope):
+            unique, _, _ = presence_days.distinct_days(conn, request, days, scope, deadline)
+            wants_unique = False
+    else:
+        totals = presence.collect(conn, request, plan, scope, deadline)
+    if wants_unique:
         unique = presence.unique_attendees(conn, request, plan, scope, deadline)
     values: dict[tuple[Any, ...], dict[str, Any]] = {}
     for (bucket, venue), t in totals.items():
@@ -62,7 +71,8 @@ def compute(conn: Connection, request: ReportRequest, deadline: Deadline) -> Rep
     labels = {}
     if "venue" in request.group_by:
         labels["venue"] = fetch_labels(conn, request.workspace_id, "venue", (k[1] for k in values))
-    return ReportOutput(values, labels, used_rollups=plan.uses_rollups)
+    used = days is not None or plan.uses_rollups
+    return ReportOutput(values, labels, used_rollups=used, used_days=days is not None)
 
 
 REPORT = Report(

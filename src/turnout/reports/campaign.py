@@ -12,10 +12,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from turnout.db.schema import leads, rollup_lead_hours
+from turnout.db.schema import leads, rollup_lead_days, rollup_lead_hours
 from turnout.formats import Column
-from turnout.reports.additive import AdditiveQuery, sum_by_bucket
-from turnout.reports.buckets import bucket_bounds, make_plan
+from turnout.reports.additive import AdditiveQuery, sums_for
 from turnout.reports.labels import fetch_labels
 from turnout.reports.model import (
     Deadline,
@@ -44,17 +43,16 @@ QUERY = AdditiveQuery(
     },
     sums=LEADS.sums,
     rollup=rollup_lead_hours,
+    day_rollup=rollup_lead_days,
 )
 
 
 def compute(conn: Connection, request: ReportRequest, deadline: Deadline) -> ReportOutput:
-    bounds = bucket_bounds(request.start, request.end, request.tz, request.granularity)
-    plan = make_plan(bounds, use_rollups=request.use_rollups)
     keys = [*request.group_by, "currency"]
-    totals = sum_by_bucket(conn, QUERY, request, plan, keys, deadline)
+    found = sums_for(conn, QUERY, request, keys, deadline, "leads")
     names = [name for name, _ in QUERY.sums]
     values: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for key, sums in totals.items():
+    for key, sums in found.totals.items():
         row = dict(zip(names, sums, strict=True))
         metrics: dict[str, Any] = {name: int(row[name]) for name in COUNTS}
         costs = sum((Decimal(row[name]) for name in COSTS), Decimal(0))
@@ -65,7 +63,7 @@ def compute(conn: Connection, request: ReportRequest, deadline: Deadline) -> Rep
     labels = {}
     for position, dim in enumerate(request.group_by, start=1):
         labels[dim] = fetch_labels(conn, request.workspace_id, dim, (k[position] for k in values))
-    return ReportOutput(values, labels, used_rollups=plan.uses_rollups)
+    return ReportOutput(values, labels, used_rollups=found.used_rollups, used_days=found.used_days)
 
 
 REPORT = Report(

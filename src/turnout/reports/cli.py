@@ -25,7 +25,7 @@ from turnout.reports.locks import one_at_a_time
 from turnout.reports.rollups import ROLLUPS
 
 rollups_app = typer.Typer(
-    help="Report rollups: hourly aggregates that keep reports fast.", no_args_is_help=True
+    help="Report rollups: hourly and daily aggregates that keep reports fast.", no_args_is_help=True
 )
 
 
@@ -62,9 +62,13 @@ def rebuild(
                 with one_at_a_time(
                     engine, target.id, f"rollup:{name}", hold_for=timedelta(hours=2), wait=120
                 ):
-                    ROLLUPS[name].rebuild(engine, target.id)
+                    ROLLUPS[name].rebuild_hours(engine, target.id)
+                    hours = time.perf_counter() - started
+                    ROLLUPS[name].rebuild_days(engine, target.id)
+                total = time.perf_counter() - started
                 progress.console.print(
-                    f"{target.slug}: {name} rebuilt in {time.perf_counter() - started:.2f}s",
+                    f"{target.slug}: {name} rebuilt in {total:.2f}s "
+                    f"(hours {hours:.2f}s, days {total - hours:.2f}s)",
                     highlight=False,
                 )
                 progress.advance(task)

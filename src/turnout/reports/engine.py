@@ -29,6 +29,8 @@ from turnout.reports.rollups import ROLLUPS
 log = logging.getLogger("turnout.reports")
 
 DEFAULT_TIMEOUT_SECONDS = float(os.environ.get("TURNOUT_REPORT_TIMEOUT", "60"))
+# Share of the time left that a refresh may spend recomputing days.
+DAYS_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ReportResult:
     columns: list[Column]
     rows: list[tuple[Any, ...]]
     used_rollups: bool
+    used_days: bool = False
 
 
 def _timed_out(seconds: float) -> Unavailable:
@@ -82,7 +85,10 @@ def _statement_timeout(conn: Connection, deadline: Deadline, seconds: float) -> 
 
 
 def refresh_rollups(engine: Engine, report: Report, workspace_id: int, deadline: Deadline) -> bool:
-    """Bring the report's rollups up to date; False if another process holds one for too long."""
+    """Bring the report's rollups up to date; False if another process holds one for too long.
+
+    The daily stage gets half the time left: days it cannot reach stay marked, and the
+    report reads the hours for windows that touch them (`turnout.reports.days`)."""
     for name in report.rollups:
         wait = max(0.0, min(30.0, deadline.at - time.monotonic()))
         try:
@@ -93,7 +99,8 @@ def refresh_rollups(engine: Engine, report: Report, workspace_id: int, deadline:
                 hold_for=timedelta(seconds=max(wait, 60.0)),
                 wait=wait,
             ):
-                ROLLUPS[name].refresh(engine, workspace_id, deadline.check)
+                budget = (deadline.at - time.monotonic()) * DAYS_SHARE
+                ROLLUPS[name].refresh(engine, workspace_id, deadline.check, budget)
         except LockBusy:
             log.warning("rollup %s busy for workspace %s; reading raw rows", name, workspace_id)
             return False
@@ -165,4 +172,4 @@ def shape(report: Report, request: ReportRequest, output: ReportOutput) -> Repor
         row.extend(key[1 + len(dims) :])
         row.extend(values[name] for name in request.metrics)
         rows.append(tuple(row))
-    return ReportResult(columns, rows, output.used_rollups)
+    return ReportResult(columns, rows, output.used_rollups, output.used_days)

@@ -89,7 +89,7 @@ def segment_stats(
             if stay.satisfaction is not None:
                 row[SAT_SUM] += stay.satisfaction
                 row[SAT_COUNT] += 1
-            if left is not None:
+            if left is not None and left >= joined:
                 row[STARTED] += 1
         if left is None or left < joined:
             continue

@@ -26,7 +26,7 @@ class Metric:
     name: str
     type: ColumnType
     description: str
-    # computed from raw rows inside the window even when rollups are used (distinct counts)
+    # a distinct count: exact per day in the daily rollup, otherwise from raw rows
     raw_only: bool = False
 
 
@@ -69,6 +69,8 @@ class ReportRequest:
     filters: Mapping[str, tuple[Any, ...]]
     use_rollups: bool = True
     now: datetime | None = None
+    use_days: bool = True
+    """With rollups: read the daily ones when the window allows (False: hours only)."""
 
 
 Key = tuple[Any, ...]
@@ -82,6 +84,7 @@ class ReportOutput:
     values: dict[Key, dict[str, Any]]
     labels: dict[str, dict[Any, tuple[Any, ...]]] = field(default_factory=dict)
     used_rollups: bool = False
+    used_days: bool = False
 
 
 Compute = Callable[[Connection, ReportRequest, Deadline], ReportOutput]

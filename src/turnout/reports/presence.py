@@ -22,12 +22,14 @@ from turnout.db.schema import rollup_session_hours, sessions, venues
 from turnout.reports import intervals as iv
 from turnout.reports.buckets import Plan
 from turnout.reports.model import Deadline, ReportRequest
-from turnout.reports.rollups import COUNTED, STAY_COLUMNS
+from turnout.reports.stays import COUNTED, KNOWN_CUSTOMER, STAY_COLUMNS
 
 
 @dataclass(slots=True)
 class Totals:
     sessions: int = 0
+    # of those, the ones present at the bucket's first instant (carried in)
+    carried: int = 0
     attendance_us: int = 0
     talk_us: int = 0
     peak: int = 0
@@ -110,7 +112,7 @@ def collect(
     )
     deadline.check()
     stays = (
-        iv.stays_from_rows(conn.execution_options(yield_per=5000).execute(query))
+        iv.stays_from_rows(conn.execute(query.execution_options(yield_per=5000)))
         if plan.raw_ranges
         else ()
     )
@@ -121,6 +123,8 @@ def collect(
             continue
         t = at(bucket, venue)
         t.sessions += row[iv.IN_SEGMENT] if first else row[iv.STARTED]
+        if first:
+            t.carried += row[iv.PRESENT]
         t.attendance_us += row[iv.ATTENDANCE_US]
         t.talk_us += row[iv.TALK_US]
         t.visits += row[iv.VISITS]
@@ -157,7 +161,9 @@ def collect(
                 satisfaction_count,
             ) = (int(value or 0) for value in sums)
             t = at(index, venue_id)
-            t.sessions += started + (present if by_bucket or key in firsts else 0)
+            carried = present if by_bucket or key in firsts else 0
+            t.sessions += started + carried
+            t.carried += carried
             t.attendance_us += attendance_us
             t.talk_us += talk_us
             t.visits += visits
@@ -243,14 +249,8 @@ def _venue_parts(
 
 
 def _hinted(query: sa.Select[Any], index: str) -> sa.Select[Any]:
-    # SQLAlchemy renders no table hints for SQLite; `_KNOWN_CUSTOMER` does the work
+    # SQLAlchemy renders no table hints for SQLite; `KNOWN_CUSTOMER` does the work
     return query.with_hint(sessions, f"INDEXED BY {index}", "sqlite")
-
-
-# `customer_id + 0`: the same test, but no index on (workspace_id, customer_id) can
-# serve it, so the databases use the (workspace_id, venue_id, time) range instead of
-# reading the whole workspace by customer (SQLite without ANALYZE chose that).
-_KNOWN_CUSTOMER: ColumnElement[bool] = (sessions.c.customer_id + 0).is_not(None)
 
 
 def unique_attendees(
@@ -273,7 +273,7 @@ def unique_attendees(
             part,
             sessions.c.left_at >= request.start,
             sessions.c.joined_at < request.end,
-            _KNOWN_CUSTOMER,
+            KNOWN_CUSTOMER,
             COUNTED,
             sessions.c.left_at >= sessions.c.joined_at,
         )
@@ -312,7 +312,7 @@ def unique_visitors(
             part,
             sessions.c.joined_at >= request.start,
             sessions.c.joined_at < request.end,
-            _KNOWN_CUSTOMER,
+            KNOWN_CUSTOMER,
             COUNTED,
         )
         deadline.check()
@@ -339,7 +339,7 @@ def unique_visitors(
                 sessions.c.workspace_id == request.workspace_id,
                 part,
                 sessions.c.joined_at < request.start,
-                _KNOWN_CUSTOMER,
+                KNOWN_CUSTOMER,
                 COUNTED,
             )
             .distinct()

@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from turnout.db.schema import rollup_sale_hours, sales
+from turnout.db.schema import rollup_sale_days, rollup_sale_hours, sales
 from turnout.formats import Column
-from turnout.reports.additive import AdditiveQuery, sum_by_bucket
-from turnout.reports.buckets import bucket_bounds, make_plan
+from turnout.reports.additive import AdditiveQuery, sums_for
 from turnout.reports.labels import fetch_labels
 from turnout.reports.model import (
     Deadline,
@@ -39,15 +38,15 @@ QUERY = AdditiveQuery(
     },
     sums=SALES.sums,
     rollup=rollup_sale_hours,
+    day_rollup=rollup_sale_days,
 )
 
 
 def compute(conn: Connection, request: ReportRequest, deadline: Deadline) -> ReportOutput:
-    bounds = bucket_bounds(request.start, request.end, request.tz, request.granularity)
-    plan = make_plan(bounds, use_rollups=request.use_rollups)
-    totals = sum_by_bucket(conn, QUERY, request, plan, [*request.group_by, "currency"], deadline)
+    keys = [*request.group_by, "currency"]
+    sums = sums_for(conn, QUERY, request, keys, deadline, "sales")
     values: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for key, (count, quantity, amount) in totals.items():
+    for key, (count, quantity, amount) in sums.totals.items():
         values[key] = {"sales": int(count), "quantity": int(quantity), "revenue": money(amount)}
     labels = {}
     if "venue" in request.group_by:
@@ -55,7 +54,7 @@ def compute(conn: Connection, request: ReportRequest, deadline: Deadline) -> Rep
         labels["venue"] = fetch_labels(
             conn, request.workspace_id, "venue", (k[position] for k in values)
         )
-    return ReportOutput(values, labels, used_rollups=plan.uses_rollups)
+    return ReportOutput(values, labels, used_rollups=sums.used_rollups, used_days=sums.used_days)
 
 
 REPORT = Report(

@@ -12,21 +12,18 @@ Waitlist activity is stored as events (Virbela's three waitlist APIs):
 Numbers in `data` may be JSON numbers or numeric strings (as Virbela sends them).
 
 Each event counts in the bucket of its `occurred_at`; `room` is the SFS room name.
-Waitlist events are few, so this report always reads raw rows (no rollup).
+Rolled up like sales (hourly and daily, per agent, room and venue).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
 
-from turnout.db.schema import events
+from turnout.db.schema import events, rollup_waitlist_days, rollup_waitlist_hours
 from turnout.formats import Column
-from turnout.reports.additive import AdditiveQuery, sum_by_bucket
-from turnout.reports.buckets import bucket_bounds, make_plan
+from turnout.reports.additive import AdditiveQuery, sums_for
 from turnout.reports.labels import fetch_labels
 from turnout.reports.model import (
     Deadline,
@@ -38,17 +35,7 @@ from turnout.reports.model import (
     ReportRequest,
 )
 from turnout.reports.numbers import ratio
-
-CALLED, HELP_DONE, SUPPORT_END = "waitlist.called", "waitlist.help_done", "waitlist.support_end"
-
-
-def _when(kind: str, value: ColumnElement[Any]) -> ColumnElement[Any]:
-    return sa.func.sum(sa.case((events.c.type == kind, value), else_=sa.literal_column("0")))
-
-
-def _number(key: str) -> ColumnElement[Any]:
-    return sa.func.coalesce(sa.cast(events.c.data[key].as_string(), sa.BigInteger), 0)
-
+from turnout.reports.rollups import WAITLIST
 
 QUERY = AdditiveQuery(
     source=events,
@@ -60,24 +47,17 @@ QUERY = AdditiveQuery(
         "venue": "venue_id",
         "venue_id": "venue_id",
     },
-    sums=(
-        ("called", lambda t: _when(CALLED, sa.literal_column("1"))),
-        ("seconds_in_line", lambda t: _when(CALLED, _number("secondsInLine"))),
-        ("helped", lambda t: _when(HELP_DONE, sa.literal_column("1"))),
-        ("seconds_helping", lambda t: _when(HELP_DONE, _number("secondsBeingHelped"))),
-        ("shifts", lambda t: _when(SUPPORT_END, sa.literal_column("1"))),
-        ("seconds_supporting_list", lambda t: _when(SUPPORT_END, _number("secondsSupportingList"))),
-    ),
-    where=lambda t: t.c.type.in_((CALLED, HELP_DONE, SUPPORT_END)),
+    sums=WAITLIST.sums,
+    rollup=rollup_waitlist_hours,
+    where=WAITLIST.where,
+    day_rollup=rollup_waitlist_days,
 )
 
 
 def compute(conn: Connection, request: ReportRequest, deadline: Deadline) -> ReportOutput:
-    bounds = bucket_bounds(request.start, request.end, request.tz, request.granularity)
-    plan = make_plan(bounds, use_rollups=False)
-    totals = sum_by_bucket(conn, QUERY, request, plan, list(request.group_by), deadline)
+    found = sums_for(conn, QUERY, request, list(request.group_by), deadline, "waitlist")
     values: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for key, sums in totals.items():
+    for key, sums in found.totals.items():
         called, in_line, helped, helping, shifts, supporting = (int(v) for v in sums)
         values[key] = {
             "called": called,
@@ -91,7 +71,7 @@ def compute(conn: Connection, request: ReportRequest, deadline: Deadline) -> Rep
     labels = {}
     for position, dim in enumerate(request.group_by, start=1):
         labels[dim] = fetch_labels(conn, request.workspace_id, dim, (k[position] for k in values))
-    return ReportOutput(values, labels)
+    return ReportOutput(values, labels, used_rollups=found.used_rollups, used_days=found.used_days)
 
 
 REPORT = Report(
@@ -128,4 +108,5 @@ REPORT = Report(
     ),
     default_group_by=("agent",),
     compute=compute,
+    rollups=("waitlist",),
 )

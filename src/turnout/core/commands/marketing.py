@@ -44,4 +44,5 @@ def append_event(conn: Connection, actor: Actor, data: EventCreate) -> int:
     require_reference(conn, actor, customers, data.actor_id, field="actor_id")
     values = _with_defaults(data)
     values["occurred_at"] = data.occurred_at or utcnow()
+    mark_write(conn, actor.workspace_id, events, None, values)
     return insert(conn, actor, events, values)
