@@ -20,17 +20,20 @@ from turnout.db.engine import make_engine
 from turnout.reports import locks
 locks.EXPIRY_MARGIN = timedelta(seconds=0.5)
 engine = make_engine(sys.argv[1])
-with locks.one_at_a_time(engine, int(sys.argv[2]), sys.argv[3], hold_for=timedelta(seconds=0.5)):
+lease = timedelta(seconds=float(sys.argv[4]))
+with locks.one_at_a_time(engine, int(sys.argv[2]), sys.argv[3], hold_for=lease):
     print("locked", flush=True)
     sys.stdin.readline()
 print("released", flush=True)
 """
 
 
-def _hold(engine, workspace_id: int, name: str) -> subprocess.Popen[str]:
+def _hold(engine, workspace_id: int, name: str, lease: float = 0.5) -> subprocess.Popen[str]:
+    """A process holding the lock; on SQLite its lease (how long a dead holder
+    blocks others) is `lease` + 0.5 s."""
     url = engine.url.render_as_string(hide_password=False)
     proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, url, str(workspace_id), name],
+        [sys.executable, "-c", HOLDER, url, str(workspace_id), name, str(lease)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -54,7 +57,8 @@ def headers(engine, workspace):
 
 
 def test_same_type_waits_other_types_run_and_release_reopens(client, engine, workspace, headers):
-    holder = _hold(engine, workspace.id, "report:campaign")
+    # A lease long enough for a loaded machine: this holder is alive throughout.
+    holder = _hold(engine, workspace.id, "report:campaign", lease=60)
     try:
         busy = client.get("/v1/reports/campaign", headers=headers)
         assert busy.status_code == 429
@@ -79,7 +83,8 @@ def test_same_type_waits_other_types_run_and_release_reopens(client, engine, wor
 
 
 def test_a_holder_that_dies_releases_the_lock(client, engine, workspace, headers):
-    holder = _hold(engine, workspace.id, "report:attendance")
+    # Long enough to be seen held under load, short enough to expire in the wait below.
+    holder = _hold(engine, workspace.id, "report:attendance", lease=3)
     assert client.get("/v1/reports/attendance", headers=headers).status_code == 429
     holder.send_signal(signal.SIGKILL)
     holder.wait(10)
