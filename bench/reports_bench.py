@@ -96,6 +96,7 @@ def bench(
     anchor: date,
     compare: bool,
     rebuild: bool,
+    after_write: bool = False,
 ) -> list[str]:
     slug = "demo"
     if existing and "#" in existing:
@@ -160,8 +161,59 @@ def bench(
         )
         print(lines[-1], flush=True)
     print(f"load average after {backend} {size:,}: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if after_write:
+        lines.append(_after_write(engine, ws, zone, anchor, now))
+        print(lines[-1], flush=True)
     engine.dispose()
     return lines
+
+
+def _after_write(engine, ws: int, zone: str, anchor: date, now: datetime) -> str:
+    """One session written through the core's command (it marks its hours), then the
+    first report (its refresh recomputes the hours and the day) and the next."""
+    from turnout.core.commands import Actor
+    from turnout.core.commands.models import SessionCreate
+    from turnout.core.commands.sessions import create_session
+
+    with engine.connect() as conn:
+        venue, customer = conn.execute(
+            sa.text(
+                "SELECT venue_id, customer_id FROM sessions WHERE workspace_id = :ws "
+                "AND venue_id IS NOT NULL AND customer_id IS NOT NULL LIMIT 1"
+            ),
+            {"ws": ws},
+        ).one()
+    joined = datetime.combine(anchor - timedelta(days=3), datetime.min.time(), UTC)
+    joined += timedelta(hours=14, minutes=7)
+    with engine.begin() as conn:
+        create_session(
+            conn,
+            Actor(ws, "bench"),
+            SessionCreate(
+                venue_id=venue,
+                customer_id=customer,
+                joined_at=joined,
+                left_at=joined + timedelta(minutes=75),
+                uuid=str(uuid.uuid4()),
+            ),
+        )
+    report = BY_NAME["visits"]
+    params = [
+        ("from", (anchor - timedelta(days=30)).isoformat()),
+        ("to", (anchor - timedelta(days=1)).isoformat()),
+        ("group_by", "venue,day"),
+    ]
+    request = parse_report_params(report, params, workspace_id=ws, workspace_tz=zone, now=now)
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        result = run_report(engine, report, request)
+        times.append((time.perf_counter() - started) * 1000)
+    assert result.used_days
+    return (
+        f"after one session written through the commands: visits (all metrics) "
+        f"{times[0]:,.0f} ms (refreshes its hours and day), then {times[1]:,.0f} ms"
+    )
 
 
 def main() -> None:
@@ -178,6 +230,9 @@ def main() -> None:
     parser.add_argument("--anchor", default=ANCHOR.isoformat(), help="anchor of --existing data")
     parser.add_argument("--compare-up-to", type=int, default=1_000_000)
     parser.add_argument("--no-rebuild", action="store_true", help="keep the rollups as they are")
+    parser.add_argument(
+        "--after-write", action="store_true", help="then time a report after one written session"
+    )
     args = parser.parse_args()
     print(
         "| backend | sessions | report | daily rollups (ms) | hourly rollups (ms) | raw rows (ms) |"
@@ -200,6 +255,7 @@ def main() -> None:
                 anchor,
                 size <= args.compare_up_to,
                 not args.no_rebuild,
+                args.after_write,
             )
             notes.append(lines[0])
             print(lines[0], flush=True)
