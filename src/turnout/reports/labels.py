@@ -29,8 +29,10 @@ def fetch_labels(
     found: dict[Any, tuple[Any, ...]] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
+        # `workspace_id + 0`: looked up by primary key; SQLite would otherwise walk a
+        # (workspace_id, ...) index through every customer of the workspace
         query = sa.select(table.c.id, *(table.c[n] for n in names)).where(
-            table.c.workspace_id == workspace_id, table.c.id.in_(chunk)
+            (table.c.workspace_id + 0) == workspace_id, table.c.id.in_(chunk)
         )
         for row in conn.execute(query):
             found[row[0]] = tuple(row[1:])
