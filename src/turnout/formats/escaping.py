@@ -52,6 +52,11 @@ def xml_text(text: str) -> str:
     """Cell text for an inline string: truncated to Excel's limit and XML-escaped."""
     if len(text) > EXCEL_MAX_TEXT:
         text = text[:EXCEL_MAX_TEXT]
+    return xml_escape(text)
+
+
+def xml_escape(text: str) -> str:
+    """XML-escaped text with the characters XML cannot carry dropped."""
     if XML_UNSAFE.search(text) is None:
         return text
     if "_x" in text:
