@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import repeat
 from operator import add, floordiv, itemgetter, sub, truediv
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -204,7 +204,25 @@ _MAX_CACHED_HOURS = 100_000
 _MAX_MEMO = 50_000
 
 
-class _HourOffsets(dict[int, int | None]):
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Computed(dict[_K, _V]):
+    """A dict that computes a missing value once (`compute`) and forgets everything
+    when it grows past `_MAX_CACHED_HOURS` entries."""
+
+    def compute(self, key: _K) -> _V:
+        raise NotImplementedError
+
+    def __missing__(self, key: _K) -> _V:
+        if len(self) >= _MAX_CACHED_HOURS:
+            self.clear()
+        value = self[key] = self.compute(key)
+        return value
+
+
+class _HourOffsets(_Computed[int, int | None]):
     """UTC hour number → the zone's offset in microseconds through that whole hour,
     or None when it changes inside the hour (then the exact path decides)."""
 
@@ -212,17 +230,11 @@ class _HourOffsets(dict[int, int | None]):
         super().__init__()
         self.tz = tz
 
-    def __missing__(self, hour: int) -> int | None:
-        if len(self) >= _MAX_CACHED_HOURS:
-            self.clear()
-        offset = self[hour] = self._offset(hour)
-        return offset
-
-    def _offset(self, hour: int) -> int | None:
+    def compute(self, key: int) -> int | None:
         if self.tz is None:
             return 0
         try:
-            start = _EPOCH_UTC + timedelta(hours=hour)
+            start = _EPOCH_UTC + timedelta(hours=key)
             first = start.astimezone(self.tz).utcoffset()
             last = (start + _HOUR - _MICROSECOND).astimezone(self.tz).utcoffset()
         except (OverflowError, ValueError):
@@ -232,7 +244,7 @@ class _HourOffsets(dict[int, int | None]):
         return first // _MICROSECOND
 
 
-class _HourStarts(dict[str, int | None]):
+class _HourStarts(_Computed[str, int | None]):
     """ "YYYY-MM-DDTHH" (a UTC hour as the database writes it) → microseconds from
     Excel's epoch to that hour's start in wall time, or None."""
 
@@ -240,13 +252,8 @@ class _HourStarts(dict[str, int | None]):
         super().__init__()
         self.offsets = offsets
 
-    def __missing__(self, hour_text: str) -> int | None:
-        if len(self) >= _MAX_CACHED_HOURS:
-            self.clear()
-        start = self[hour_text] = self._start(hour_text)
-        return start
-
-    def _start(self, hour_text: str) -> int | None:
+    def compute(self, key: str) -> int | None:
+        hour_text = key
         if hour_text[10:11] != "T":
             return None
         try:
