@@ -281,16 +281,26 @@ def mark_write(
 def mark_import(conn: Connection, workspace_id: int, table: sa.Table, rows: Sequence[Any]) -> None:
     """Mark the hours a bulk-import batch touches, before it writes: each row's new
     place (`row.values`) and, for rows updating a stored one (`row.existing.id`), its
-    current place, read here. Nearby hours merge so a batch adds a few marks, which
-    leave the customers open (anyone arriving in them); a session that leaves its
-    customer (or its arrival time) behind also marks that customer."""
+    current place: taken from `row.existing` when it carries the columns (the
+    importer has just fetched them), else read here. Nearby hours merge so a batch
+    adds a few marks, which leave the customers open (anyone arriving in them); a
+    session that leaves its customer (or its arrival time) behind also marks that
+    customer."""
     name = _BY_TABLE.get(table.name)
     if name is None or not rows:
         return
     source, columns, _ = TRACKED[name]
     read = list(columns) + (["customer_id"] if name == "sessions" else [])
-    ids = [row.existing.id for row in rows if getattr(row, "existing", None) is not None]
     stored: dict[int, Mapping[str, Any]] = {}
+    ids = []
+    for row in rows:
+        existing = getattr(row, "existing", None)
+        if existing is None:
+            continue
+        try:
+            stored[existing.id] = {"id": existing.id, **{c: getattr(existing, c) for c in read}}
+        except AttributeError:
+            ids.append(existing.id)
     query = sa.select(source.c.id, *(source.c[c] for c in read)).where(
         source.c.workspace_id == workspace_id, source.c.id.in_(sa.bindparam("ids", expanding=True))
     )
