@@ -9,7 +9,7 @@ merged spans turn back into datetimes: the same marks for a fraction of the cost
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,11 +55,11 @@ def mark_import(conn: Connection, workspace_id: int, table: sa.Table, rows: Sequ
             if span is not None:
                 spans.add(span)
             continue
-        old_span = _hours(old.get(first), old.get(last))
-        start = values[first] if first in values else old.get(first)
-        new_span = _hours(start, values[last] if last in values else old.get(last))
+        old_span = _hours(getattr(old, first), getattr(old, last))
+        start = values[first] if first in values else getattr(old, first)
+        new_span = _hours(start, values[last] if last in values else getattr(old, last))
         spans.update(s for s in (old_span, new_span) if s is not None)
-        customer = old.get("customer_id") if name == "sessions" else None
+        customer = old.customer_id if name == "sessions" else None
         if customer is not None and old_span is not None:
             now_customer = values.get("customer_id", customer)
             if now_customer != customer or start is None:
@@ -69,28 +69,31 @@ def mark_import(conn: Connection, workspace_id: int, table: sa.Table, rows: Sequ
         add_marks(conn, workspace_id, name, merged(customer_spans), customer)
 
 
-def _stored(
-    conn: Connection, workspace_id: int, name: str, rows: Sequence[Any]
-) -> dict[int, Mapping[str, Any]]:
-    """The current values of the rows being updated, by id."""
+def _stored(conn: Connection, workspace_id: int, name: str, rows: Sequence[Any]) -> dict[int, Any]:
+    """The rows being updated as stored, by id: objects with the tracked columns as
+    attributes (the importer's `existing` itself, or a row read here)."""
     source, columns, _ = TRACKED[name]
     read = list(columns) + (["customer_id"] if name == "sessions" else [])
-    stored: dict[int, Mapping[str, Any]] = {}
+    stored: dict[int, Any] = {}
+    complete: dict[type, bool] = {}
     ids = []
     for row in rows:
         existing = getattr(row, "existing", None)
         if existing is None:
             continue
-        try:
-            stored[existing.id] = {c: getattr(existing, c) for c in read}
-        except AttributeError:
+        kind = type(existing)
+        if kind not in complete:
+            complete[kind] = all(hasattr(existing, c) for c in read)
+        if complete[kind]:
+            stored[existing.id] = existing
+        else:
             ids.append(existing.id)
     query = sa.select(source.c.id, *(source.c[c] for c in read)).where(
         source.c.workspace_id == workspace_id, source.c.id.in_(sa.bindparam("ids", expanding=True))
     )
     for start in range(0, len(ids), 1000):
         for found in conn.execute(query, {"ids": ids[start : start + 1000]}):
-            stored[found.id] = dict(found._mapping)
+            stored[found.id] = found
     return stored
 
 
