@@ -10,7 +10,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_venue, make_workspace
+from tests.factories import make_key, make_venue, make_workspace
 from turnout.core.commands import Actor
 from turnout.db.schema import sessions
 from turnout.ingest import importer as importer_module
@@ -191,3 +191,17 @@ def test_records_estimate_what_is_still_to_come():
             return True
 
     assert Records(iter([]), Pipe()).still_to_come(10) is None
+
+
+def test_the_api_import_takes_the_path_too(engine, client, always_bulk):
+    ws = make_workspace(engine)
+    key = make_key(engine, ws)[1]
+    before = definitions(engine)
+    headers = {"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {key}"}
+    body = session_file(make_venue(engine, ws), 300)
+    response = client.post("/v1/sessions:import", content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["inserted"] == 300
+    assert always_bulk == [sorted(indexes.declared_secondary(sessions))]
+    assert definitions(engine) == before
+    assert len(stored(engine, ws)) == 300
