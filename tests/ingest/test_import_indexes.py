@@ -172,8 +172,8 @@ def test_postgres_keeps_the_indexes_rather_than_queue_behind_a_reader(
 def test_worth_it_needs_a_big_batch_next_to_the_table():
     assert not indexes.worth_it(indexes.MIN_ROWS - 1, 0)
     assert indexes.worth_it(indexes.MIN_ROWS, 0)
-    assert indexes.worth_it(200_000, 400_000)
-    assert not indexes.worth_it(200_000, 400_001)
+    assert indexes.worth_it(200_000, 200_000)
+    assert not indexes.worth_it(200_000, 200_001)
 
 
 def test_records_estimate_what_is_still_to_come():
