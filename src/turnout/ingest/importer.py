@@ -26,8 +26,8 @@ Every insert sets created_at and updated_at; every update bumps updated_at.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
+from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,15 +40,23 @@ from turnout.db.engine import write_transaction
 from turnout.ingest import indexes
 from turnout.ingest.importables import IMPORTABLES, Batch, Importable, Row
 from turnout.ingest.lookups import existing_ids, stored_by_key
-from turnout.ingest.readers import READERS, Record
+from turnout.ingest.readers import Record
 from turnout.ingest.report import ImportReport, Rejected
-from turnout.ingest.sources import Records
+from turnout.ingest.sources import Records, batches, read_records
 from turnout.ingest.storage import server_defaults
 from turnout.ingest.validation import ChunkValidator, Given, StorableCheck
 from turnout.ingest.writers import TableWriter, sqlite
 from turnout.reports.rollups import mark_import
 
-__all__ = ["CHUNK", "MAX_REJECTED", "ImportReport", "Importer", "Rejected", "run_import"]
+__all__ = [
+    "CHUNK",
+    "MAX_REJECTED",
+    "ImportReport",
+    "Importer",
+    "Rejected",
+    "read_records",
+    "run_import",
+]
 
 CHUNK = 5_000
 # Past this many rejected rows the file is taken to be the wrong file, and reading stops.
@@ -79,7 +87,7 @@ def run_import(
     importer.source, importer.batch_limit = source, batch_size
     records = iter(source)
     try:
-        for batch in _batches(records, batch_size):
+        for batch in batches(records, batch_size):
             try:
                 with write_transaction(engine) as conn:
                     if not importer.write_batch(conn, batch, progress):
@@ -109,24 +117,6 @@ def importable(resource: str) -> Importable:
             "resource", "one_of", f"cannot import {resource!r}: importable are {names}"
         )
     return spec
-
-
-def read_records(spec: Importable, stream: Any, fmt: str) -> Records:
-    reader = READERS.get(fmt)
-    if reader is None:
-        raise InvalidParameter.for_field(
-            "format", "one_of", f"unknown import format {fmt!r}: use ndjson, csv or json"
-        )
-    return Records(reader(stream, spec.columns), stream)
-
-
-def _batches(records: Iterator[Record], size: int | None) -> Iterator[Iterator[Record]]:
-    while True:
-        first = next(records, None)
-        if first is None:
-            return
-        rest = records if size is None else islice(records, size - 1)
-        yield chain((first,), rest)
 
 
 def _is_integrity_error(engine: Engine, error: Exception) -> bool:

@@ -12,9 +12,33 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any
 
-from turnout.ingest.readers import Record
+from turnout.core.errors import InvalidParameter
+from turnout.ingest.readers import READERS, Record
+
+if TYPE_CHECKING:
+    from turnout.ingest.importables import Importable
+
+
+def read_records(spec: Importable, stream: Any, fmt: str) -> Records:
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise InvalidParameter.for_field(
+            "format", "one_of", f"unknown import format {fmt!r}: use ndjson, csv or json"
+        )
+    return Records(reader(stream, spec.columns), stream)
+
+
+def batches(records: Iterator[Record], size: int | None) -> Iterator[Iterator[Record]]:
+    """The records in batches of `size` (None: one batch), each read lazily."""
+    while True:
+        first = next(records, None)
+        if first is None:
+            return
+        rest = records if size is None else islice(records, size - 1)
+        yield chain((first,), rest)
 
 
 class Records:
