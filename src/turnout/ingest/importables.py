@@ -321,7 +321,15 @@ SESSIONS = Importable(
     },
     always=("status", "channel"),
     insert_only=frozenset({"uuid", "external_uuid"}),
-    current=("status", "joined_at", "left_at", "last_entered_at", "first_exited_at"),
+    # customer_id too: the rollup marks (`mark_import`) need the stored row's customer.
+    current=(
+        "status",
+        "joined_at",
+        "left_at",
+        "last_entered_at",
+        "first_exited_at",
+        "customer_id",
+    ),
     prepare=_prepare_session,
     finish=_free_session_uuids,
     on_insert=_session_inserted,

@@ -26,8 +26,8 @@ Every insert sets created_at and updated_at; every update bumps updated_at.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
+from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,16 +37,26 @@ from turnout.core.clock import utcnow
 from turnout.core.commands import Actor
 from turnout.core.errors import Conflict, InvalidParameter
 from turnout.db.engine import write_transaction
+from turnout.ingest import indexes
 from turnout.ingest.importables import IMPORTABLES, Batch, Importable, Row
 from turnout.ingest.lookups import existing_ids, stored_by_key
-from turnout.ingest.readers import READERS, Record
+from turnout.ingest.readers import Record
 from turnout.ingest.report import ImportReport, Rejected
+from turnout.ingest.sources import Records, batches, read_records
 from turnout.ingest.storage import server_defaults
 from turnout.ingest.validation import ChunkValidator, Given, StorableCheck
-from turnout.ingest.writers import TableWriter
+from turnout.ingest.writers import TableWriter, sqlite
 from turnout.reports.rollups import mark_import
 
-__all__ = ["CHUNK", "MAX_REJECTED", "ImportReport", "Importer", "Rejected", "run_import"]
+__all__ = [
+    "CHUNK",
+    "MAX_REJECTED",
+    "ImportReport",
+    "Importer",
+    "Rejected",
+    "read_records",
+    "run_import",
+]
 
 CHUNK = 5_000
 # Past this many rejected rows the file is taken to be the wrong file, and reading stops.
@@ -71,11 +81,13 @@ def run_import(
 ) -> ImportReport:
     """Import a file; each batch commits in its own transaction or not at all."""
     importer = Importer(importable(resource), actor)
-    records = iter(read_records(importer.spec, stream, fmt))
+    source = read_records(importer.spec, stream, fmt)
     if batch_size is not None and batch_size < 1:
         raise InvalidParameter.for_field("batch_size", "min", "batch_size must be at least 1")
+    importer.source, importer.batch_limit = source, batch_size
+    records = iter(source)
     try:
-        for batch in _batches(records, batch_size):
+        for batch in batches(records, batch_size):
             try:
                 with write_transaction(engine) as conn:
                     if not importer.write_batch(conn, batch, progress):
@@ -105,24 +117,6 @@ def importable(resource: str) -> Importable:
             "resource", "one_of", f"cannot import {resource!r}: importable are {names}"
         )
     return spec
-
-
-def read_records(spec: Importable, stream: Any, fmt: str) -> Iterator[Record]:
-    reader = READERS.get(fmt)
-    if reader is None:
-        raise InvalidParameter.for_field(
-            "format", "one_of", f"unknown import format {fmt!r}: use ndjson, csv or json"
-        )
-    return reader(stream, spec.columns)
-
-
-def _batches(records: Iterator[Record], size: int | None) -> Iterator[Iterator[Record]]:
-    while True:
-        first = next(records, None)
-        if first is None:
-            return
-        rest = records if size is None else islice(records, size - 1)
-        yield chain((first,), rest)
 
 
 def _is_integrity_error(engine: Engine, error: Exception) -> bool:
@@ -159,6 +153,9 @@ class Importer:
             c.name for c in spec.table.c if not c.nullable and c.server_default is None
         }
         self.writer = TableWriter(spec.table, actor.workspace_id)
+        # What the file holds, to size a batch before it is all read (`indexes.py`).
+        self.source: Records | None = None
+        self.batch_limit: int | None = None
 
     # -- a batch -------------------------------------------------------------------
 
@@ -166,20 +163,29 @@ class Importer:
         self, conn: Connection, records: Iterable[Record], progress: Progress | None = None
     ) -> bool:
         """Write one batch inside `conn`'s transaction; False when it must be rolled back."""
+        if isinstance(records, Records):
+            self.source = records
         batch = Batch(actor=self.actor, now=utcnow(), dialect=conn.dialect.name)
         self._pending = (0, 0, 0)
         failed = False
         iterator = iter(records)
-        # CHUNK is read here, not bound at import time, so tests can make it small.
-        while chunk := list(islice(iterator, CHUNK)):
-            batch.now = utcnow()
-            rows = self._check_chunk(conn, batch, chunk)
-            if rows is None:
-                failed = True
-            elif not failed:
-                self._write(conn, batch, rows)
-            if progress is not None:
-                progress(len(chunk))
+        pause = indexes.IndexPause(self.spec.table, self.source, self.batch_limit)
+        in_batch = 0
+        with sqlite.bigger_cache(conn):
+            # CHUNK is read here, not bound at import time, so tests can make it small.
+            while chunk := list(islice(iterator, CHUNK)):
+                batch.now = utcnow()
+                in_batch += len(chunk)
+                rows = self._check_chunk(conn, batch, chunk)
+                if rows is None:
+                    failed = True
+                elif not failed:
+                    pause.before_write(conn, in_batch, self.report.rows)
+                    self._write(conn, batch, rows)
+                if progress is not None:
+                    progress(len(chunk))
+            if not failed:
+                pause.finish(conn)
         inserted, updated, valid = self._pending
         if failed:
             self.report.failed_batches += 1

@@ -67,7 +67,8 @@ def stored_by_key(
         query = query.where(spec.key_where)
     stored = _stored_type(spec.current)
     out = {}
-    for found in conn.execute(query):
+    # fetchall: one driver call, not one per row
+    for found in conn.execute(query).all():
         values = list(found[1:])
         for i in text:
             if values[i] is not None:

@@ -37,7 +37,8 @@ from turnout.reports.rollups.hourly import (
     no_check,
     venue_parts,
 )
-from turnout.reports.rollups.marks import mark_all_dirty, mark_import, mark_write
+from turnout.reports.rollups.import_marks import mark_import
+from turnout.reports.rollups.marks import mark_all_dirty, mark_write
 from turnout.reports.rollups.session_days import SessionDays
 
 __all__ = [

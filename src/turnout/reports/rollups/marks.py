@@ -278,45 +278,6 @@ def mark_write(
         add_marks(conn, workspace_id, name, merged(spans), customer)
 
 
-def mark_import(conn: Connection, workspace_id: int, table: sa.Table, rows: Sequence[Any]) -> None:
-    """Mark the hours a bulk-import batch touches, before it writes: each row's new
-    place (`row.values`) and, for rows updating a stored one (`row.existing.id`), its
-    current place, read here. Nearby hours merge so a batch adds a few marks, which
-    leave the customers open (anyone arriving in them); a session that leaves its
-    customer (or its arrival time) behind also marks that customer."""
-    name = _BY_TABLE.get(table.name)
-    if name is None or not rows:
-        return
-    source, columns, _ = TRACKED[name]
-    read = list(columns) + (["customer_id"] if name == "sessions" else [])
-    ids = [row.existing.id for row in rows if getattr(row, "existing", None) is not None]
-    stored: dict[int, Mapping[str, Any]] = {}
-    query = sa.select(source.c.id, *(source.c[c] for c in read)).where(
-        source.c.workspace_id == workspace_id, source.c.id.in_(sa.bindparam("ids", expanding=True))
-    )
-    for start in range(0, len(ids), 1000):
-        for found in conn.execute(query, {"ids": ids[start : start + 1000]}):
-            stored[found.id] = dict(found._mapping)
-    spans: list[Span] = []
-    left_behind: dict[int, list[Span]] = {}
-    for row in rows:
-        existing = getattr(row, "existing", None)
-        old = stored.get(existing.id) if existing is not None else None
-        new = {**(old or {}), **row.values}
-        for values in (old, new):
-            span = span_of(name, values)
-            if span is not None:
-                spans.append(span)
-        if name == "sessions" and old is not None and old.get("customer_id") is not None:
-            gone = new.get("customer_id") != old["customer_id"] or new.get("joined_at") is None
-            old_span = span_of(name, old)
-            if gone and old_span is not None:
-                left_behind.setdefault(int(old["customer_id"]), []).append(old_span)
-    add_marks(conn, workspace_id, name, merged(spans, MERGE_GAP))
-    for customer, customer_spans in left_behind.items():
-        add_marks(conn, workspace_id, name, merged(customer_spans), customer)
-
-
 @dataclass(frozen=True, slots=True)
 class Dirty:
     """Unconsumed marks (at most MAX_DIRTY_ROWS + 1): ids, spans, customers."""
