@@ -98,6 +98,19 @@ def database_url_factory(postgres_server: PostgresServer, tmp_path_factory: pyte
     return make
 
 
+@pytest.fixture(params=BACKENDS)
+def fresh_database(request: pytest.FixtureRequest, database_url_factory):
+    """A new migrated database of each backend, for tests that run the CLI in another
+    process: (url, engine, workspace)."""
+    from tests.factories import make_workspace
+
+    url = database_url_factory(request.param)
+    db_engine = make_engine(url)
+    migrate.upgrade(db_engine)
+    yield url, db_engine, make_workspace(db_engine)
+    db_engine.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def engine(request: pytest.FixtureRequest, database_url_factory) -> Iterator[Engine]:
     """A migrated engine, one per backend for the whole session."""

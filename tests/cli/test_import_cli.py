@@ -13,20 +13,14 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from tests.factories import make_venue, make_workspace
+from tests.factories import make_venue
 from turnout.cli.main import app
-from turnout.db import migrate
-from turnout.db.engine import make_engine
 from turnout.db.schema import customers, sessions
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request, database_url_factory):
-    url = database_url_factory(request.param)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    yield url, engine, make_workspace(engine)
-    engine.dispose()
+@pytest.fixture
+def db(fresh_database):
+    return fresh_database
 
 
 def count(engine, table, workspace) -> int:

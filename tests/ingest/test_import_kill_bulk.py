@@ -13,9 +13,7 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_venue, make_workspace
-from turnout.db import migrate
-from turnout.db.engine import make_engine
+from tests.factories import make_venue
 from turnout.db.schema import sessions
 from turnout.ingest import indexes
 
@@ -44,13 +42,9 @@ DRIVER = textwrap.dedent(
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request, database_url_factory):
-    url = database_url_factory(request.param)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    yield url, engine, make_workspace(engine)
-    engine.dispose()
+@pytest.fixture
+def db(fresh_database):
+    return fresh_database
 
 
 def count(engine, workspace) -> int:

@@ -64,7 +64,7 @@ def mark_import(conn: Connection, workspace_id: int, table: sa.Table, rows: Sequ
             now_customer = values.get("customer_id", customer)
             if now_customer != customer or start is None:
                 left_behind.setdefault(int(customer), []).append(_span(old_span))
-    add_marks(conn, workspace_id, name, [_span(s) for s in _merged(spans, _GAP_HOURS)])
+    add_marks(conn, workspace_id, name, [_span(s) for s in merged(spans, _GAP_HOURS)])
     for customer, customer_spans in left_behind.items():
         add_marks(conn, workspace_id, name, merged(customer_spans), customer)
 
@@ -122,16 +122,6 @@ def _hours(start: Any, end: Any) -> HourSpan | None:
 
 def _as_utc(t: datetime) -> datetime:
     return t.replace(tzinfo=UTC) if t.tzinfo is None else t
-
-
-def _merged(spans: set[HourSpan], gap: int) -> list[HourSpan]:
-    out: list[HourSpan] = []
-    for lo, hi in sorted(spans):
-        if out and lo - out[-1][1] <= gap:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out
 
 
 def _span(hours: HourSpan) -> Span:

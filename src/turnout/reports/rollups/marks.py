@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -126,8 +126,15 @@ def hour_ranges(
     return ranges
 
 
-def merged(spans: Iterable[Span], gap: timedelta = timedelta(0)) -> list[Span]:
-    out: list[Span] = []
+_Point = TypeVar("_Point", datetime, int)
+
+
+def merged(
+    spans: Iterable[tuple[_Point, _Point]], gap: Any = timedelta(0)
+) -> list[tuple[_Point, _Point]]:
+    """Spans sorted and joined where they overlap or lie at most `gap` apart
+    (datetimes with a timedelta gap, or hour numbers with an int one)."""
+    out: list[tuple[_Point, _Point]] = []
     for lo, hi in sorted(spans):
         if out and lo - out[-1][1] <= gap:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
