@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from turnout.reports.additive import AdditiveQuery, sum_by_bucket
-from turnout.reports.buckets import HOUR, make_plan
+from turnout.reports.buckets import make_plan
 from turnout.reports.model import Deadline, ReportRequest
-from turnout.reports.rollups.daily import Check, day_bounds
+from turnout.reports.rollups.daily import Check, day_bounds, hours_range
 from turnout.reports.rollups.hourly import AdditiveHours
 from turnout.reports.rollups.marks import Dirty, Span
 
@@ -44,13 +44,7 @@ class AdditiveDays:
         return None
 
     def data_range(self, conn: Connection, workspace_id: int) -> Span | None:
-        hours = self.hours.table
-        lo, hi = conn.execute(
-            sa.select(sa.func.min(hours.c.hour), sa.func.max(hours.c.hour)).where(
-                hours.c.workspace_id == workspace_id
-            )
-        ).one()
-        return None if lo is None else (lo, hi + HOUR)
+        return hours_range(conn, self.hours.table, workspace_id)
 
     def follow_customers(
         self, conn: Connection, workspace_id: int, tz: ZoneInfo, dirty: Dirty

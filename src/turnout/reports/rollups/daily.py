@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from turnout.core.clock import utcnow
 from turnout.core.windows import local_midnight
 from turnout.db.schema import rollup_day_zones, rollup_dirty, workspaces
+from turnout.reports.buckets import HOUR
 from turnout.reports.daystate import NOBODY, built_zone, day_marks
 from turnout.reports.rollups.marks import Dirty, Span, add_marks, consume, read_dirty
 
@@ -78,6 +79,16 @@ def midnight(day: date, tz: ZoneInfo) -> datetime:
 def day_bounds(first: date, end: date, tz: ZoneInfo) -> list[datetime]:
     """[midnight(first), ..., midnight(end)]: day i is [bounds[i], bounds[i + 1])."""
     return [midnight(first + timedelta(days=i), tz) for i in range((end - first).days + 1)]
+
+
+def hours_range(conn: Connection, hours: sa.Table, workspace_id: int) -> Span | None:
+    """[first hour, last hour + 1 h) of a workspace's rows in an hourly rollup table."""
+    lo, hi = conn.execute(
+        sa.select(sa.func.min(hours.c.hour), sa.func.max(hours.c.hour)).where(
+            hours.c.workspace_id == workspace_id
+        )
+    ).one()
+    return None if lo is None else (lo, hi + HOUR)
 
 
 def day_of(instant: datetime, tz: ZoneInfo) -> date:

@@ -35,7 +35,7 @@ from turnout.reports import presence
 from turnout.reports.buckets import HOUR, floor_hour, make_plan
 from turnout.reports.model import Deadline, ReportRequest
 from turnout.reports.rollups import first_visits
-from turnout.reports.rollups.daily import Check, day_bounds
+from turnout.reports.rollups.daily import Check, day_bounds, hours_range
 from turnout.reports.rollups.hourly import venue_parts
 from turnout.reports.rollups.marks import Dirty, Span
 from turnout.reports.stays import COUNTED, KNOWN_CUSTOMER
@@ -165,13 +165,7 @@ class SessionDays:
         first_visits.rebuild(conn, workspace_id)
 
     def data_range(self, conn: Connection, workspace_id: int) -> Span | None:
-        table = rollup_session_hours
-        lo, hi = conn.execute(
-            sa.select(sa.func.min(table.c.hour), sa.func.max(table.c.hour)).where(
-                table.c.workspace_id == workspace_id
-            )
-        ).one()
-        return None if lo is None else (lo, hi + HOUR)
+        return hours_range(conn, rollup_session_hours, workspace_id)
 
     def follow_customers(
         self, conn: Connection, workspace_id: int, tz: ZoneInfo, dirty: Dirty
