@@ -296,7 +296,8 @@ def _package_parts(columns: Sequence[Column], base: str, count: int) -> dict[str
 
 
 def _rechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    # Deflate emits many small (often empty) pieces; regroup them into ~CHUNK_SIZE.
+    # stream_zip cuts CHUNK_SIZE blocks but flushes at every member's header and
+    # end, giving small pieces (54 bytes, the package parts); regroup them.
     parts: list[bytes] = []
     size = 0
     for chunk in chunks:
