@@ -82,7 +82,8 @@ class Batch:
     cache: dict[str, Any] = field(default_factory=dict)
 
 
-Prepare = Callable[[Row, Batch, Connection], None]
+Prepare = Callable[[Row, Batch], None]
+Setup = Callable[[Connection, Batch], None]
 Finish = Callable[[Connection, Batch, list[Row]], None]
 Extras = Callable[[Row, Batch], Mapping[str, Any]]
 
@@ -108,7 +109,10 @@ class Importable:
     insert_only: frozenset[str] = frozenset()
     # Stored columns a rule needs to see when the key exists already.
     current: tuple[str, ...] = ()
+    # Per row, before any lookup; no database here (it may be busy writing the
+    # previous chunk): what a rule needs from it, `setup` reads once per batch.
     prepare: Prepare | None = None
+    setup: Setup | None = None
     finish: Finish | None = None
     on_insert: Extras = _nothing
     on_update: Extras = _nothing
@@ -150,13 +154,15 @@ def _holds_json(annotation: Any) -> bool:
 # ---------------------------------------------------------------- customers
 
 
-def _prepare_customer(row: Row, batch: Batch, conn: Connection) -> None:
+def _profile_fields(conn: Connection, batch: Batch) -> None:
+    batch.cache["profile_fields"] = definitions(conn, batch.actor)
+
+
+def _prepare_customer(row: Row, batch: Batch) -> None:
     email = row.values.get("email")
     row.key = fold_email(email, batch.dialect) if email else None
     profile = row.values.get("profile")
     if profile is not None:
-        if "profile_fields" not in batch.cache:
-            batch.cache["profile_fields"] = definitions(conn, batch.actor)
         row.values["profile"] = typed_values(profile, batch.cache["profile_fields"])
     if "profile" in row.values:
         row.values["profile_updated_at"] = batch.now
@@ -227,6 +233,7 @@ CUSTOMERS = Importable(
     # As with POST /v1/customers?overwrite=true: status is not changed by an upsert.
     insert_only=frozenset({"status", "email"}),
     prepare=_prepare_customer,
+    setup=_profile_fields,
     finish=_free_display_names,
     on_insert=_customer_inserted,
 )
@@ -237,7 +244,7 @@ CUSTOMERS = Importable(
 _PAIRS = (("joined_at", "left_at"), ("last_entered_at", "first_exited_at"))
 
 
-def _prepare_session(row: Row, batch: Batch, conn: Connection) -> None:
+def _prepare_session(row: Row, batch: Batch) -> None:
     values = row.values
     if "labels" in row.given:
         raise InvalidParameter.for_field(
@@ -347,7 +354,7 @@ def _default_time(name: str) -> Extras:
     return extras
 
 
-def _prepare_sale(row: Row, batch: Batch, conn: Connection) -> None:
+def _prepare_sale(row: Row, batch: Batch) -> None:
     if row.get("amount") is None:
         row.values["amount"] = row.get("unit_price") * row.get("quantity")
 
@@ -364,7 +371,7 @@ SALES = Importable(
 )
 
 
-def _prepare_voucher(row: Row, batch: Batch, conn: Connection) -> None:
+def _prepare_voucher(row: Row, batch: Batch) -> None:
     row.key = row.values.get("code")
 
 
@@ -418,7 +425,7 @@ VOUCHERS = Importable(
 # ---------------------------------------------------------------- venues, leads, events
 
 
-def _prepare_venue(row: Row, batch: Batch, conn: Connection) -> None:
+def _prepare_venue(row: Row, batch: Batch) -> None:
     row.key = row.values.get("code")
 
 

@@ -27,6 +27,7 @@ Every insert sets created_at and updated_at; every update bumps updated_at.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -45,6 +46,7 @@ from turnout.ingest.report import ImportReport, Rejected
 from turnout.ingest.sources import Records, batches, read_records
 from turnout.ingest.storage import server_defaults
 from turnout.ingest.validation import ChunkValidator, Given, StorableCheck
+from turnout.ingest.write_behind import WriteBehind
 from turnout.ingest.writers import TableWriter, sqlite
 from turnout.reports.rollups import mark_import
 
@@ -171,19 +173,29 @@ class Importer:
         iterator = iter(records)
         pause = indexes.IndexPause(self.spec.table, self.source, self.batch_limit)
         in_batch = 0
-        with sqlite.bigger_cache(conn):
+        if self.spec.setup is not None:
+            self.spec.setup(conn, batch)
+        behind = WriteBehind(conn.dialect.name == "postgresql")
+        with sqlite.bigger_cache(conn), behind:
             # CHUNK is read here, not bound at import time, so tests can make it small.
             while chunk := list(islice(iterator, CHUNK)):
                 batch.now = utcnow()
                 in_batch += len(chunk)
-                rows = self._check_chunk(conn, batch, chunk)
+                self.report.rows += len(chunk)
+                # Checked without the database while the previous chunk is written.
+                valid, bad = self.validator.validate(chunk)
+                prepared = self._rows(batch, valid, bad)
+                behind.wait()
+                rows = self._check_chunk(conn, batch, prepared, bad)
                 if rows is None:
                     failed = True
                 elif not failed:
                     pause.before_write(conn, in_batch, self.report.rows)
-                    self._write(conn, batch, rows)
+                    self._count_written(rows)
+                    behind.submit(self._write, conn, batch.now, rows)
                 if progress is not None:
                     progress(len(chunk))
+            behind.wait()
             if not failed:
                 pause.finish(conn)
         inserted, updated, valid = self._pending
@@ -202,11 +214,10 @@ class Importer:
 
     # -- checking ------------------------------------------------------------------
 
-    def _check_chunk(self, conn: Connection, batch: Batch, chunk: list[Record]) -> list[Row] | None:
+    def _check_chunk(
+        self, conn: Connection, batch: Batch, rows: list[Row], bad: list[Rejected]
+    ) -> list[Row] | None:
         """The chunk's rows ready to write, or None when any of them was rejected."""
-        self.report.rows += len(chunk)
-        valid, bad = self.validator.validate(chunk)
-        rows = self._rows(conn, batch, valid, bad)
         checks = (self._check_references, self._check_keys, self._find_existing, self._finish)
         for check in checks:
             check(conn, batch, rows)
@@ -227,9 +238,7 @@ class Importer:
         bad.extend(Rejected(r.line, tuple(r.problems)) for r in rows if r.problems)
         return [r for r in rows if not r.problems]
 
-    def _rows(
-        self, conn: Connection, batch: Batch, valid: list[tuple[int, Given]], bad: list[Rejected]
-    ) -> list[Row]:
+    def _rows(self, batch: Batch, valid: list[tuple[int, Given]], bad: list[Rejected]) -> list[Row]:
         """Rows of the validated records, after the resource's own per-row rules."""
         prepare = self.spec.prepare
         storable = self.storable.problems
@@ -244,7 +253,7 @@ class Importer:
             row = Row(line, given, values, defaults)
             try:
                 if prepare is not None:
-                    prepare(row, batch, conn)
+                    prepare(row, batch)
             except InvalidParameter as error:
                 bad.append(Rejected(line, (*row.problems, *error.problems)))
                 continue
@@ -346,13 +355,17 @@ class Importer:
 
     # -- writing ---------------------------------------------------------------------
 
-    def _write(self, conn: Connection, batch: Batch, rows: list[Row]) -> None:
+    def _count_written(self, rows: list[Row]) -> None:
+        new = sum(1 for r in rows if r.existing is None)
+        inserted, updated, valid = self._pending
+        self._pending = (inserted + new, updated + len(rows) - new, valid)
+
+    def _write(self, conn: Connection, now: datetime, rows: list[Row]) -> None:
+        # May run on the write-behind thread: it reads nothing the next chunk changes.
         new = [r for r in rows if r.existing is None]
         old = [r for r in rows if r.existing is not None]
         mark_import(conn, self.actor.workspace_id, self.spec.table, rows)
         if new:
-            self.writer.insert(conn, batch.now, [r.values for r in new])
+            self.writer.insert(conn, now, [r.values for r in new])
         if old:
-            self.writer.update(conn, batch.now, [(r.existing.id, r.values) for r in old])
-        inserted, updated, valid = self._pending
-        self._pending = (inserted + len(new), updated + len(old), valid)
+            self.writer.update(conn, now, [(r.existing.id, r.values) for r in old])
