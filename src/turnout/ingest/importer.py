@@ -183,8 +183,8 @@ class Importer:
                 in_batch += len(chunk)
                 self.report.rows += len(chunk)
                 # Checked without the database while the previous chunk is written.
-                valid, bad = self.validator.validate(chunk)
-                prepared = self._rows(batch, valid, bad)
+                given, bad = self.validator.validate(chunk)
+                prepared = self._rows(batch, given, bad)
                 behind.wait()
                 rows = self._check_chunk(conn, batch, prepared, bad)
                 if rows is None:
