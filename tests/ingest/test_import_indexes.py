@@ -27,8 +27,28 @@ def index_set(engine) -> set[tuple[str, tuple[str, ...], bool]]:
 
 
 def definitions(engine) -> dict[str, str]:
+    """The secondary indexes and the foreign keys of sessions, as the database has them."""
     with engine.connect() as conn:
-        return {i.name: i.definition for i in indexes._found(conn, sessions)}
+        found = {i.name: i.definition for i in indexes._found(conn, sessions)}
+        keys = sa.inspect(conn).get_foreign_keys("sessions")
+    for key in keys:
+        found[f"fk {key['constrained_columns']}"] = repr(sorted(key.items()))
+    return found
+
+
+# What a sessions batch drops: its secondary indexes, and on PostgreSQL the foreign
+# keys the importer checks itself (all but the one to workspaces).
+FOREIGN_KEYS = [
+    "fk_sessions_customer_id_customers",
+    "fk_sessions_referenced_session_id_sessions",
+    "fk_sessions_scannable_at_venue_id_venues",
+    "fk_sessions_venue_id_venues",
+]
+
+
+def paused(engine) -> list[str]:
+    dropped = sorted(indexes.declared_secondary(sessions))
+    return dropped + FOREIGN_KEYS if engine.dialect.name == "postgresql" else dropped
 
 
 def session_file(venue: int, n: int, *, bad_line: int | None = None) -> bytes:
@@ -72,8 +92,8 @@ def always_bulk(monkeypatch):
     dropped: list[list[str]] = []
     original = indexes.drop_secondary
 
-    def spy(conn, table):
-        found = original(conn, table)
+    def spy(conn, table, checked=()):
+        found = original(conn, table, checked)
         dropped.append([i.name for i in found])
         return found
 
@@ -90,7 +110,7 @@ def test_the_migrations_create_the_indexes_the_schema_declares(engine):
     assert declared <= found
     secondary = {name for name, _, unique in found if not unique}
     assert secondary == indexes.declared_secondary(sessions)
-    assert set(definitions(engine)) == secondary
+    assert {name for name in definitions(engine) if not name.startswith("fk ")} == secondary
 
 
 def test_a_big_batch_rebuilds_the_same_indexes_and_writes_the_same_rows(
@@ -100,7 +120,7 @@ def test_a_big_batch_rebuilds_the_same_indexes_and_writes_the_same_rows(
     bulk_ws, plain_ws = make_workspace(engine), make_workspace(engine)
     data = session_file(make_venue(engine, bulk_ws), 300)
     report = run(engine, bulk_ws, data)
-    assert always_bulk == [sorted(indexes.declared_secondary(sessions))]
+    assert always_bulk == [paused(engine)]
     assert report.ok and report.inserted == 300
     assert index_set(engine) == before
     assert definitions(engine) == before_sql
@@ -133,7 +153,9 @@ def test_small_batches_keep_their_indexes(engine, monkeypatch):
     monkeypatch.setattr(indexes, "MIN_ROWS", 100)
     monkeypatch.setattr(indexes, "TABLE_SHARE", 0.0)
     calls = []
-    monkeypatch.setattr(indexes, "drop_secondary", lambda conn, table: calls.append(1) or [])
+    monkeypatch.setattr(
+        indexes, "drop_secondary", lambda conn, table, checked=(): calls.append(1) or []
+    )
     ws = make_workspace(engine)
     report = run(engine, ws, session_file(make_venue(engine, ws), 300), batch_size=99)
     assert report.ok and report.batches == 4
@@ -165,9 +187,51 @@ def test_an_open_reader_never_makes_the_import_wait(engine, always_bulk, monkeyp
     if engine.dialect.name == "postgresql":
         assert always_bulk == [[]]
     else:
-        assert always_bulk == [sorted(indexes.declared_secondary(sessions))]
+        assert always_bulk == [paused(engine)]
     assert result["report"].ok and result["report"].inserted == 300
     assert definitions(engine) == before
+
+
+@pytest.mark.parametrize("held", ["venues", "customers"])
+def test_a_reader_of_a_referenced_table_never_makes_the_import_wait(
+    engine, always_bulk, monkeypatch, held
+):
+    """Dropping a foreign key locks the table it points to as well (PostgreSQL): a
+    reader there keeps the batch on the ordinary path too, and nothing waits. SQLite
+    drops no foreign keys, and its readers block nothing."""
+    monkeypatch.setattr(indexes, "LOCK_WAIT_MS", 100)
+    ws = make_workspace(engine)
+    data = session_file(make_venue(engine, ws), 300)
+    before = definitions(engine)
+    with engine.connect() as reader:
+        reader.exec_driver_sql(f"SELECT count(*) FROM {held}")  # holds ACCESS SHARE
+        report = run(engine, ws, data)
+        reader.rollback()
+    assert always_bulk == [[] if engine.dialect.name == "postgresql" else paused(engine)]
+    assert report.ok and report.inserted == 300
+    assert definitions(engine) == before
+
+
+def test_a_batch_without_its_foreign_keys_still_refuses_unknown_references(engine, always_bulk):
+    """The importer checks references itself; the keys are back before the commit."""
+    ws, other = make_workspace(engine), make_workspace(engine)
+    venue, foreign = make_venue(engine, ws), make_venue(engine, other)
+    lines = session_file(venue, 300).decode().splitlines()
+    lines[150] = json.dumps({"external_uuid": "elsewhere", "venue_id": foreign})
+    lines[200] = json.dumps({"external_uuid": "nowhere", "customer_id": 10**9})
+    report = run(engine, ws, ("\n".join(lines) + "\n").encode())
+    assert [(r.line, r.problems[0].field, r.problems[0].rule) for r in report.rejections] == [
+        (151, "venue_id", "exists"),
+        (201, "customer_id", "exists"),
+    ]
+    assert stored(engine, ws) == []
+    assert run(engine, ws, session_file(venue, 300)).inserted == 300
+    with engine.connect() as conn, pytest.raises(sa.exc.IntegrityError):
+        conn.execute(
+            sessions.update()
+            .where(sessions.c.workspace_id == ws.id)
+            .values(venue_id=foreign + 10**6)
+        )
 
 
 def test_worth_it_needs_a_big_batch_next_to_the_table():
@@ -203,6 +267,46 @@ def test_the_api_import_takes_the_path_too(engine, client, always_bulk):
     response = client.post("/v1/sessions:import", content=body, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["data"]["inserted"] == 300
-    assert always_bulk == [sorted(indexes.declared_secondary(sessions))]
+    assert always_bulk == [paused(engine)]
+    assert definitions(engine) == before
+    assert len(stored(engine, ws)) == 300
+
+
+def test_a_batch_found_big_only_after_some_chunks_drops_before_its_next_write(engine, monkeypatch):
+    """Read from a pipe the batch's size is unknown: the move is decided once the rows
+    read pass the floor, with chunks already written (on PostgreSQL one of them
+    possibly still being written behind)."""
+    monkeypatch.setattr(importer_module, "CHUNK", 50)
+    monkeypatch.setattr(indexes, "MIN_ROWS", 120)
+    monkeypatch.setattr(indexes, "TABLE_SHARE", 0.0)
+    decided_at: list[int] = []
+    original = indexes.drop_secondary
+
+    def spy(conn, table, checked=()):
+        with conn.begin_nested():  # the connection must be free: no write in flight
+            decided_at.append(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar())
+        return original(conn, table, checked)
+
+    monkeypatch.setattr(indexes, "drop_secondary", spy)
+    ws = make_workspace(engine)
+    before = definitions(engine)
+
+    class Pipe(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self.data = io.BytesIO(data)
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            chunk = self.data.read(len(buffer))
+            buffer[: len(chunk)] = chunk
+            return len(chunk)
+
+    stream = io.BufferedReader(Pipe(session_file(make_venue(engine, ws), 300)))
+    actor = Actor(ws.id, "test")
+    report = run_import(engine, actor=actor, resource="sessions", stream=stream, fmt="ndjson")
+    assert report.ok and report.inserted == 300
+    assert len(decided_at) == 1 and decided_at[0] >= 50
     assert definitions(engine) == before
     assert len(stored(engine, ws)) == 300
