@@ -116,10 +116,6 @@ class Importable:
     finish: Finish | None = None
     on_insert: Extras = _nothing
     on_update: Extras = _nothing
-    # Whether a chunk may be looked up before the previous one is written: true when
-    # no rule needs to see the batch's earlier rows in the database (a key repeated
-    # in the file is rejected anyway; `finish` keeps its own record of the batch).
-    checks_ahead: bool = False
 
     @property
     def columns(self) -> Columns:
@@ -345,7 +341,6 @@ SESSIONS = Importable(
     finish=_free_session_uuids,
     on_insert=_session_inserted,
     on_update=_session_updated,
-    checks_ahead=True,
 )
 
 

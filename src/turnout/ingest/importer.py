@@ -178,10 +178,6 @@ class Importer:
         if self.spec.setup is not None:
             self.spec.setup(conn, batch)
         behind = WriteBehind(conn.dialect.name == "postgresql")
-        # Checked ahead: a chunk's lookups run before the previous chunk is written, so
-        # that write overlaps this chunk's final values and the next one's validation.
-        ahead = behind.threaded and self.spec.checks_ahead
-        held: tuple[datetime, list[Row]] | None = None  # checked, not yet written
         with sqlite.bigger_cache(conn), behind:
             # CHUNK is read here, not bound at import time, so tests can make it small.
             while chunk := list(islice(iterator, CHUNK)):
@@ -192,27 +188,15 @@ class Importer:
                 given, bad = self.validator.validate(chunk)
                 prepared = self._rows(batch, given, bad)
                 behind.wait()
-                found = self._look_up(conn, batch, prepared, bad)
-                failed = failed or bool(bad)
-                if not failed:
-                    # Before any write that follows: the connection is free here.
-                    pause.before_write(conn, in_batch, self.report.rows)
-                    if held is not None:
-                        behind.submit(self._write, conn, *held)
-                held = None
-                rows = self._finish_chunk(batch, found, bad)
+                rows = self._check_chunk(conn, batch, prepared, bad)
                 if rows is None:
                     failed = True
                 elif not failed:
+                    pause.before_write(conn, in_batch, self.report.rows)
                     self._count_written(rows)
-                    if ahead:
-                        held = (now, rows)
-                    else:
-                        behind.submit(self._write, conn, now, rows)
+                    behind.submit(self._write, conn, now, rows)
                 if progress is not None:
                     progress(len(chunk))
-            if held is not None and not failed:
-                behind.submit(self._write, conn, *held)
             behind.wait()
             if not failed:
                 pause.finish(conn)
@@ -232,18 +216,14 @@ class Importer:
 
     # -- checking ------------------------------------------------------------------
 
-    def _look_up(
+    def _check_chunk(
         self, conn: Connection, batch: Batch, rows: list[Row], bad: list[Rejected]
-    ) -> list[Row]:
-        """The chunk's checks that read the database: references, keys, stored rows."""
+    ) -> list[Row] | None:
+        """The chunk's rows ready to write, or None when any of them was rejected."""
         checks = (self._check_references, self._check_keys, self._find_existing, self._finish)
         for check in checks:
             check(conn, batch, rows)
             rows = self._without_problems(rows, bad)
-        return rows
-
-    def _finish_chunk(self, batch: Batch, rows: list[Row], bad: list[Rejected]) -> list[Row] | None:
-        """The chunk's rows ready to write, or None when any of them was rejected."""
         self._final_values(batch, rows)
         rows = self._without_problems(rows, bad)
         inserted, updated, valid_rows = self._pending

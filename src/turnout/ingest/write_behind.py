@@ -31,10 +31,6 @@ class WriteBehind:
         )
         self._pending: Future[None] | None = None
 
-    @property
-    def threaded(self) -> bool:
-        return self._pool is not None
-
     def submit(self, write: Callable[..., None], *args: Any) -> None:
         self.wait()
         if self._pool is None:
