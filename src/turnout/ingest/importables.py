@@ -47,7 +47,6 @@ from turnout.db.schema import (
     venues,
     vouchers,
 )
-from turnout.ingest.demo_clock import uuid4_text
 from turnout.ingest.readers import Columns
 
 
@@ -269,13 +268,26 @@ def _check_pairs(values: dict[str, Any], current: Any) -> None:
 
 
 def _random_uuid(batch: Batch) -> str:
-    """A random (version 4) uuid; the random bits are read 1,024 uuids at a time,
-    as one system call each (`secrets.randbits` makes one per uuid)."""
-    pool: list[int] = batch.cache.setdefault("uuid_bits", [])
+    """A random (version 4) uuid, from a pool refilled 1,024 at a time."""
+    pool: list[str] = batch.cache.setdefault("uuids", [])
     if not pool:
-        data = os.urandom(16 * 1024)
-        pool.extend(int.from_bytes(data[i : i + 16]) for i in range(0, len(data), 16))
-    return uuid4_text(pool.pop())
+        pool.extend(random_uuid_texts(1024))
+    return pool.pop()
+
+
+def random_uuid_texts(n: int) -> list[str]:
+    """`n` random version-4 uuids as text, the same as `str(uuid.uuid4())`: the random
+    bits come from one system call, and the version and variant bits are set on
+    the whole buffer at once (`uuid.uuid4()` costs ~1 µs each, this ~0.4)."""
+    raw = bytearray(os.urandom(16 * n))
+    raw[6::16] = bytes([b & 0x0F | 0x40 for b in raw[6::16]])
+    raw[8::16] = bytes([b & 0x3F | 0x80 for b in raw[8::16]])
+    h = raw.hex()
+    return [
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-"
+        f"{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
+        for i in range(0, 32 * n, 32)
+    ]
 
 
 def _session_inserted(row: Row, batch: Batch) -> Mapping[str, Any]:

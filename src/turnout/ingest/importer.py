@@ -243,7 +243,6 @@ class Importer:
     def _rows(self, batch: Batch, valid: list[tuple[int, Given]], bad: list[Rejected]) -> list[Row]:
         """Rows of the validated records, after the resource's own per-row rules."""
         prepare = self.spec.prepare
-        storable = self.storable.problems
         columns = self._columns
         defaults = self._defaults
         rows: list[Row] = []
@@ -259,12 +258,12 @@ class Importer:
             except InvalidParameter as error:
                 bad.append(Rejected(line, (*row.problems, *error.problems)))
                 continue
-            problems = storable(values)
-            if problems or row.problems:
-                bad.append(Rejected(line, (*row.problems, *problems)))
-                continue
             rows.append(row)
-        return rows
+        storable = self.storable
+        for index in storable.suspects([row.values for row in rows]):
+            row = rows[index]
+            row.problems.extend(storable.problems(row.values))
+        return self._without_problems(rows, bad)
 
     def _check_references(self, conn: Connection, batch: Batch, rows: list[Row]) -> None:
         for field_name, table in self.spec.references.items():

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -185,6 +185,26 @@ class StorableCheck:
     def __init__(self, table: sa.Table, model: type[BaseModel]) -> None:
         self.limits = _unchecked_lengths(table, model)
         self.json_columns = frozenset(c.name for c in table.c if isinstance(c.type, sa.JSON))
+
+    def suspects(self, rows: Sequence[Mapping[str, Any]]) -> Iterable[int]:
+        """Indexes of the rows `problems` must look at; the others have none.
+
+        One pass for a whole chunk: orjson encodes every value at C speed, so a chunk
+        that encodes, with no NUL anywhere, needs no look row by row."""
+        try:
+            text = orjson.dumps(rows, default=str)
+        except TypeError:
+            return range(len(rows))
+        if b"\\u0000" in text:
+            return range(len(rows))
+        too_long: set[int] = set()
+        for name, limit in self.limits:
+            too_long.update(
+                i
+                for i, values in enumerate(rows)
+                if isinstance(value := values.get(name), str) and len(value) > limit
+            )
+        return sorted(too_long)
 
     def problems(self, values: Mapping[str, Any]) -> list[FieldProblem]:
         out = []
