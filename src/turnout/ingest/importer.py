@@ -198,8 +198,7 @@ class Importer:
                     self._count_written(rows)
                     mark_import(conn, self.actor.workspace_id, self.spec.table, rows)
                     # SQLite's updates run row by row (see write_behind.py): inline.
-                    updates = any(r.existing is not None for r in rows)
-                    inline = updates and conn.dialect.name == "sqlite"
+                    inline = conn.dialect.name == "sqlite" and any(r.existing is not None for r in rows)
                     behind.submit(self._write, conn, now, rows, inline=inline)
                 if progress is not None:
                     progress(len(chunk))
