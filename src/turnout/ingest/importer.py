@@ -17,9 +17,7 @@ done once per row that can be done once per chunk:
 4. the hours the rows touch are marked for the report rollups
    (`reports.rollups.mark_import`, in the same transaction);
 5. values are converted a column at a time (`storage.py`) and written by the
-   database's writer (`writers/`): COPY on PostgreSQL; on SQLite one INSERT from
-   a JSON array for new rows, executemany for updates. The write runs on a second
-   thread while the next chunk is read and validated (`write_behind.py`).
+   database's writer (`writers/`): COPY on PostgreSQL, executemany on SQLite.
 
 This module runs those steps and keeps the report; it holds no SQL of its own.
 
@@ -179,7 +177,7 @@ class Importer:
         in_batch = 0
         if self.spec.setup is not None:
             self.spec.setup(conn, batch)
-        behind = WriteBehind(True)
+        behind = WriteBehind(conn.dialect.name == "postgresql")
         with sqlite.bigger_cache(conn), behind:
             # CHUNK is read here, not bound at import time, so tests can make it small.
             while chunk := list(islice(iterator, CHUNK)):
@@ -196,10 +194,7 @@ class Importer:
                 elif not failed:
                     pause.before_write(conn, in_batch, self.report.rows)
                     self._count_written(rows)
-                    mark_import(conn, self.actor.workspace_id, self.spec.table, rows)
-                    # SQLite's updates run row by row (see write_behind.py): inline.
-                    inline = conn.dialect.name == "sqlite" and any(r.existing is not None for r in rows)
-                    behind.submit(self._write, conn, now, rows, inline=inline)
+                    behind.submit(self._write, conn, now, rows)
                 if progress is not None:
                     progress(len(chunk))
             behind.wait()
@@ -370,6 +365,7 @@ class Importer:
         # May run on the write-behind thread: it reads nothing the next chunk changes.
         new = [r for r in rows if r.existing is None]
         old = [r for r in rows if r.existing is not None]
+        mark_import(conn, self.actor.workspace_id, self.spec.table, rows)
         if new:
             self.writer.insert(conn, now, [r.values for r in new])
         if old:

@@ -1,21 +1,17 @@
-"""Writing chunk N while chunk N+1 is read and validated.
+"""Writing chunk N while chunk N+1 is read and validated (PostgreSQL).
 
-Most of a chunk's write is the database's own work, done without the GIL: on
-PostgreSQL the server parses and stores the COPY in its own process while this one
-waits on the socket; on SQLite one `INSERT … SELECT FROM json_each(?)` stores the
-whole chunk inside a single `sqlite3` call (`writers/sqlite.py`). Done on a thread,
-that work overlaps the reading and validation of the next chunk, which need no
-database.
+On PostgreSQL most of a chunk's write is the server's work: COPY parses and stores
+the rows and updates the indexes in the server's own process, while this process
+waits on the socket with the GIL released. Done on a thread, that wait overlaps
+the reading and validation of the next chunk, which need no database.
 
 The connection is used by one thread at a time: the importer waits for the
 previous write (`wait`) before it queries again, and a write's error is raised
 there, in the importer's thread, as if the write had run inline.
 
-What must not go to the thread: statements that take the GIL back after every row
-(SQLite's executemany, as its updates are). A thread that releases the GIL waits up
-to the interpreter's switch interval (5 ms) to get it back from a busy validating
-thread, once per row. The importer runs those writes `inline`, and its few small
-statements (the rollup marks) in its own thread.
+SQLite writes inside this process, and `sqlite3` takes the GIL back after each
+row's step: a writing thread and a validating one would take turns row by row.
+There the writes stay inline.
 """
 
 from __future__ import annotations
@@ -35,9 +31,9 @@ class WriteBehind:
         )
         self._pending: Future[None] | None = None
 
-    def submit(self, write: Callable[..., None], *args: Any, inline: bool = False) -> None:
+    def submit(self, write: Callable[..., None], *args: Any) -> None:
         self.wait()
-        if self._pool is None or inline:
+        if self._pool is None:
             write(*args)
         else:
             self._pending = self._pool.submit(write, *args)

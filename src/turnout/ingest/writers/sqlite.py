@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -30,33 +29,11 @@ def _quoted(conn: Connection, name: str) -> str:
 def insert(
     conn: Connection, table: sa.Table, names: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """INSERT rows whose values are in `names` order.
-
-    One statement reads the whole chunk from a JSON array of rows: `sqlite3` runs
-    it in one step without the GIL, so another thread can go on validating while
-    SQLite stores the rows (`executemany` takes the GIL back after every row). JSON
-    holds what a stored value can be here (text, integers, NULL; no floats in these
-    tables); anything orjson cannot write (an integer past 64 bits), or text with
-    a NUL, takes executemany, which stores it or gives the database's own error."""
+    """INSERT rows whose values are in `names` order."""
     columns = ", ".join(_quoted(conn, n) for n in names)
-    target = f"INSERT INTO {_quoted(conn, table.name)} ({columns})"
-    try:
-        data = orjson.dumps(rows).decode() if _json_safe(table) else None
-    except TypeError:
-        data = None
-    # SQLite's JSON functions end text at a NUL (the importer refuses them anyway).
-    if data is None or "\\u0000" in data:
-        marks = ", ".join("?" * len(names))
-        _driver(conn).executemany(f"{target} VALUES ({marks})", rows)
-        return
-    picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(names)))
-    _driver(conn).execute(f"{target} SELECT {picks} FROM json_each(?)", (data,))  # noqa: S608
-
-
-def _json_safe(table: sa.Table) -> bool:
-    """Whether every column's stored values survive JSON exactly: a float would be
-    read back by SQLite's own number parser, which may round differently."""
-    return not any(isinstance(c.type, sa.Float) for c in table.c)
+    marks = ", ".join("?" * len(names))
+    sql = f"INSERT INTO {_quoted(conn, table.name)} ({columns}) VALUES ({marks})"  # noqa: S608
+    _driver(conn).executemany(sql, rows)
 
 
 def update(
