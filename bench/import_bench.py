@@ -23,8 +23,9 @@ importer's own writer (executemany on SQLite, COPY on PostgreSQL) in one
 transaction: what the database alone costs, with no reading, validation or rules.
 They run after the imports, so the table already holds 400k rows.
 `ceiling-rebuild` does the same with the bulk-load move (`ingest/indexes.py`):
-secondary indexes dropped first and rebuilt before the commit (a rebuild covers
-the whole table, 600k rows by then).
+secondary indexes (and on PostgreSQL the foreign keys the importer checks itself)
+dropped first and rebuilt before the commit (a rebuild covers the whole table,
+600k rows by then).
 
 The import passes take that move when the batch is at least as big as the table:
 the NDJSON passes and the CSV insert pass (tables of 0, 200k and 200k rows), not
@@ -54,6 +55,7 @@ from turnout.db.engine import make_engine, write_transaction
 from turnout.db.schema import sessions, venues
 from turnout.db.types import format_utc
 from turnout.ingest import indexes
+from turnout.ingest.importables import IMPORTABLES
 from turnout.ingest.importer import run_import
 from turnout.ingest.writers import WRITERS
 
@@ -204,9 +206,12 @@ def ceiling(
     dialect = engine.dialect.name
     names, tuples = storage_rows(rows, workspace_id, dialect)
 
+    # As the importer's move: the foreign keys it checks itself go too (PostgreSQL).
+    checked = {table.name for table in IMPORTABLES["sessions"].references.values()}
+
     def work() -> int:
         with write_transaction(engine) as conn:
-            dropped = indexes.drop_secondary(conn, sessions) if rebuild else []
+            dropped = indexes.drop_secondary(conn, sessions, checked) if rebuild else []
             WRITERS[conn.dialect.name].insert(conn, sessions, names, tuples)
             indexes.rebuild(conn, dropped)
         return len(tuples)
