@@ -81,22 +81,8 @@ def test_a_failed_write_of_an_early_chunk_undoes_the_whole_batch(engine, workspa
         writes += 1
         if writes == 2:
             # What a concurrent writer causes: the unique index refuses a row.
-            conn.execute(
-                sessions.insert().values(
-                    workspace_id=workspace.id,
-                    uuid="dup",
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            conn.execute(
-                sessions.insert().values(
-                    workspace_id=workspace.id,
-                    uuid="dup",
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            twin = {"workspace_id": workspace.id, "uuid": "dup"}
+            conn.execute(sessions.insert(), [twin | {"created_at": now, "updated_at": now}] * 2)
         real_write(self, conn, now, rows)
 
     monkeypatch.setattr(importer_module.Importer, "_write", write)
