@@ -20,10 +20,11 @@ up through them.
 On PostgreSQL the batch also drops the table's foreign keys to the tables whose ids
 the importer checks itself (`checked`: one query a chunk) and adds them back before
 the commit. A foreign key costs a trigger per row and key, run in the one backend
-a transaction has; adding it back checks the whole table in one join. COPY of 200k
-sessions into an empty table, secondary indexes dropped (`bench/import_bench.py`'s
-ceiling, 2026-12-07): 16.6 µs a row with the five keys, 11.2 with the one to
-workspaces only, plus 0.6 µs a row to add the four back. The key to workspaces
+a transaction has; adding it back checks the whole table in one join. COPY alone
+of 200k ready session rows into an empty table, secondary indexes dropped (as
+`bench/import_bench.py`'s ceiling-rebuild does; a one-off script, 2026-12-07):
+16.6 µs a row with the five keys, 11.2 with the one to workspaces only, plus 0.6 µs
+a row to add the four back. The key to workspaces
 stays: dropping a key locks the table it points to, and every request reads
 workspaces.
 
@@ -70,7 +71,7 @@ REBUILD_MEMORY = "256MB"
 class Dropped:
     name: str
     definition: str  # the statement that recreates it, from the database's own words
-    drop: str = ""  # the statement that drops it (DROP INDEX when empty)
+    drop: str  # the statement that drops it
 
 
 def worth_it(batch_rows: int, table_rows: int) -> bool:
@@ -96,11 +97,9 @@ def drop_secondary(
     to the tables named in `checked`; what was dropped, to rebuild. Empty when the
     database would not give up its locks in time (PostgreSQL)."""
     found = _found(conn, table)
-    dialect = conn.dialect.name
-    quote = conn.dialect.identifier_preparer.quote
-    if dialect != "postgresql":
+    if conn.dialect.name != "postgresql":
         for index in found:
-            conn.exec_driver_sql(f"DROP INDEX {quote(index.name)}")
+            conn.exec_driver_sql(index.drop)
         return found
     found += _foreign_keys(conn, table, checked)
     if not found:
@@ -109,8 +108,8 @@ def drop_secondary(
     savepoint = conn.begin_nested()
     try:
         for dropped in found:
-            conn.exec_driver_sql(dropped.drop or f"DROP INDEX {quote(dropped.name)}")
-    except sa.exc.DBAPIError as error:
+            conn.exec_driver_sql(dropped.drop)
+    except sa.exc.OperationalError as error:
         savepoint.rollback()
         _set_local(conn, "lock_timeout", before)
         # lock_not_available; deadlock_detected (a reader holding a referenced table
@@ -194,8 +193,13 @@ def _found(conn: Connection, table: sa.Table) -> list[Dropped]:
             ),
             {"table": table.name},
         )
+    quote = conn.dialect.identifier_preparer.quote
     return sorted(
-        (Dropped(name, definition) for name, definition in rows if name in wanted),
+        (
+            Dropped(name, definition, f"DROP INDEX {quote(name)}")
+            for name, definition in rows
+            if name in wanted
+        ),
         key=lambda index: index.name,
     )
 
