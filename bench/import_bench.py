@@ -207,7 +207,7 @@ def ceiling(
     names, tuples = storage_rows(rows, workspace_id, dialect)
 
     # As the importer's move: the foreign keys it checks itself go too (PostgreSQL).
-    checked = {table.name for table in IMPORTABLES["sessions"].references.values()}
+    checked = IMPORTABLES["sessions"].checked_tables
 
     def work() -> int:
         with write_transaction(engine) as conn:

@@ -76,14 +76,14 @@ def test_a_failed_write_of_an_early_chunk_undoes_the_whole_batch(engine, workspa
     writes = 0
     real_write = importer_module.Importer._write
 
-    def write(self, conn, now, rows):
+    def write(self, conn, now, rows, *split):
         nonlocal writes
         writes += 1
         if writes == 2:
             # What a concurrent writer causes: the unique index refuses a row.
             twin = {"workspace_id": workspace.id, "uuid": "dup"}
             conn.execute(sessions.insert(), [twin | {"created_at": now, "updated_at": now}] * 2)
-        real_write(self, conn, now, rows)
+        real_write(self, conn, now, rows, *split)
 
     monkeypatch.setattr(importer_module.Importer, "_write", write)
     rows = [{"external_uuid": f"wb{i}", "people": i} for i in range(12)]

@@ -134,6 +134,11 @@ class Importable:
             if not info.is_required()
         }
 
+    @property
+    def checked_tables(self) -> frozenset[str]:
+        """Tables whose ids the importer checks itself, a chunk at a time."""
+        return frozenset(table.name for table in self.references.values())
+
     def key_column(self) -> sa.ColumnElement[Any]:
         assert self.key is not None
         column = self.table.c[self.key]

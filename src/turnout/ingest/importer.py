@@ -171,9 +171,9 @@ class Importer:
         self._pending = (0, 0, 0)
         failed = False
         iterator = iter(records)
-        # The references the importer checks itself, a chunk at a time.
-        checked = {table.name for table in self.spec.references.values()}
-        pause = indexes.IndexPause(self.spec.table, self.source, self.batch_limit, checked)
+        pause = indexes.IndexPause(
+            self.spec.table, self.source, self.batch_limit, self.spec.checked_tables
+        )
         in_batch = 0
         if self.spec.setup is not None:
             self.spec.setup(conn, batch)
@@ -193,8 +193,10 @@ class Importer:
                     failed = True
                 elif not failed:
                     pause.before_write(conn, in_batch, self.report.rows)
-                    self._count_written(rows)
-                    behind.submit(self._write, conn, now, rows)
+                    new = [r for r in rows if r.existing is None]
+                    old = [r for r in rows if r.existing is not None]
+                    self._count_written(len(new), len(old))
+                    behind.submit(self._write, conn, now, rows, new, old)
                 if progress is not None:
                     progress(len(chunk))
             behind.wait()
@@ -356,15 +358,15 @@ class Importer:
 
     # -- writing ---------------------------------------------------------------------
 
-    def _count_written(self, rows: list[Row]) -> None:
-        new = sum(1 for r in rows if r.existing is None)
+    def _count_written(self, new: int, old: int) -> None:
         inserted, updated, valid = self._pending
-        self._pending = (inserted + new, updated + len(rows) - new, valid)
+        self._pending = (inserted + new, updated + old, valid)
 
-    def _write(self, conn: Connection, now: datetime, rows: list[Row]) -> None:
-        # May run on the write-behind thread: it reads nothing the next chunk changes.
-        new = [r for r in rows if r.existing is None]
-        old = [r for r in rows if r.existing is not None]
+    def _write(
+        self, conn: Connection, now: datetime, rows: list[Row], new: list[Row], old: list[Row]
+    ) -> None:
+        """Write a chunk's `rows`: `new` inserted, `old` updating stored ones. May run
+        on the write-behind thread: it reads nothing the next chunk changes."""
         mark_import(conn, self.actor.workspace_id, self.spec.table, rows)
         if new:
             self.writer.insert(conn, now, [r.values for r in new])
