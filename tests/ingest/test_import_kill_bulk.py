@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_venue
+from tests.ingest.test_import_indexes import definitions
 from turnout.db.schema import sessions
 from turnout.ingest import indexes
 
@@ -51,16 +52,6 @@ def count(engine, workspace) -> int:
     with engine.connect() as conn:
         query = sa.select(sa.func.count()).select_from(sessions)
         return conn.execute(query.where(sessions.c.workspace_id == workspace.id)).scalar_one()
-
-
-def definitions(engine) -> dict[str, str]:
-    """The secondary indexes and the foreign keys of sessions, as the database has them."""
-    with engine.connect() as conn:
-        found = {i.name: i.definition for i in indexes._found(conn, sessions)}
-        keys = sa.inspect(conn).get_foreign_keys("sessions")
-    for key in keys:
-        found[f"fk {key['constrained_columns']}"] = repr(sorted(key.items()))
-    return found
 
 
 def test_kill_9_while_the_indexes_are_dropped_leaves_everything_as_it_was(db, tmp_path):
