@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
+from pydantic_core import TzInfo
 
 from tests.factories import make_venue
 from turnout.core.commands import Actor
@@ -114,6 +117,23 @@ def test_timestamps_are_stored_as_utc_text_whatever_their_offset():
     assert sqlite_timestamps(values) == expected
     assert expected[2] == "2024-05-01T09:00:00.000000Z"
     assert expected[-1] == "2024-05-01T10:00:00.000001Z"
+
+
+_UTC_SECONDS = st.datetimes(timezones=st.sampled_from((UTC, TzInfo(0)))).map(
+    lambda t: t.replace(microsecond=0)
+)
+_ANY_TIME = (
+    _UTC_SECONDS
+    | st.datetimes(timezones=st.sampled_from((UTC, TzInfo(0), TzInfo(-3600), TzInfo(19800))))
+    | st.datetimes()
+    | st.none()
+)
+
+
+@given(st.lists(_UTC_SECONDS, max_size=30) | st.lists(_ANY_TIME, max_size=30))
+def test_timestamp_columns_are_stored_as_each_value_alone_would_be(values):
+    """Columns of whole-second UTC times take a shortcut; any column, the same text."""
+    assert sqlite_timestamps(values) == [None if v is None else utc_text(v) for v in values]
 
 
 # ---------------------------------------------------------------- whole files

@@ -53,14 +53,32 @@ def iso_texts(values: Column) -> Column:
 def sqlite_timestamps(values: Column) -> Column:
     # pydantic writes UTC as `…:SSZ` or `…:SS.ffffffZ`; anything else (an offset, a
     # value that was not a datetime) takes the exact Python path.
+    texts = iso_texts(values)
+    whole = _whole_seconds(texts)
+    if whole is not None:
+        return whole
     return [
         text
         if text is None or (len(text) == 27 and text[26] == "Z")
         else text[:19] + ".000000Z"
         if len(text) == 20 and text[19] == "Z"
         else utc_text(value)
-        for text, value in zip(iso_texts(values), values, strict=True)
+        for text, value in zip(texts, values, strict=True)
     ]
+
+
+def _whole_seconds(texts: Column) -> Column | None:
+    """A column of nothing but `…:SSZ` texts with `.000000` filled in by three string
+    operations (a value at a time costs ~0.3 µs); None for any other column."""
+    n = len(texts)
+    if not n or None in texts:
+        return None
+    joined = "\n".join(texts)
+    # n texts ending in Z, each at least 20 long (`YYYY-MM-DDTHH:MM:SSZ`), in
+    # 21n - 1 characters: every one is exactly that form.
+    if len(joined) != 21 * n - 1 or joined.count("Z\n") != n - 1 or joined[-1] != "Z":
+        return None
+    return joined.replace("Z", ".000000Z").split("\n")
 
 
 def json_texts(values: Column) -> Column:
