@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,14 +27,29 @@ def _quoted(conn: Connection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote(name)
 
 
+# Rows per INSERT … VALUES (…), (…), …: each statement runs its rows in one
+# `sqlite3_step`, without the GIL; SQLite takes up to 32,766 parameters.
+ROWS_PER_STATEMENT = 500
+MAX_PARAMETERS = 32_766
+
+
 def insert(
     conn: Connection, table: sa.Table, names: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """INSERT rows whose values are in `names` order."""
+    """INSERT rows whose values are in `names` order: many rows a statement, the
+    last few with executemany."""
     columns = ", ".join(_quoted(conn, n) for n in names)
-    marks = ", ".join("?" * len(names))
-    sql = f"INSERT INTO {_quoted(conn, table.name)} ({columns}) VALUES ({marks})"  # noqa: S608
-    _driver(conn).executemany(sql, rows)
+    one = "(" + ", ".join("?" * len(names)) + ")"
+    head = f"INSERT INTO {_quoted(conn, table.name)} ({columns}) VALUES "  # noqa: S608
+    raw = _driver(conn)
+    per = min(ROWS_PER_STATEMENT, MAX_PARAMETERS // max(len(names), 1))
+    whole = len(rows) - len(rows) % per
+    if whole:
+        sql = head + ", ".join([one] * per)
+        for start in range(0, whole, per):
+            raw.execute(sql, list(chain.from_iterable(rows[start : start + per])))
+    if whole < len(rows):
+        raw.executemany(head + one, rows[whole:])
 
 
 def update(
