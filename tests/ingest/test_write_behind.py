@@ -70,8 +70,8 @@ def _ndjson(rows: list[dict]) -> io.BytesIO:
 
 
 def test_a_failed_write_of_an_early_chunk_undoes_the_whole_batch(engine, workspace, monkeypatch):
-    """The write of chunk 2 fails (on the write-behind thread on PostgreSQL) while chunk 3
-    is being checked: the error surfaces as a write conflict and nothing is stored."""
+    """The write of chunk 2 fails (on the write-behind thread) while chunk 3 is being
+    checked: the error surfaces as a write conflict and nothing is stored."""
     monkeypatch.setattr(importer_module, "CHUNK", 4)
     writes = 0
     real_write = importer_module.Importer._write
@@ -117,3 +117,30 @@ def test_chunks_written_behind_are_all_stored_with_their_counts(engine, workspac
             )
         ).all()
     assert dict(people) == {f"wb{i}": 1 if i < 25 else 2 for i in range(75)}
+
+
+@pytest.mark.parametrize(("batch_size", "behind"), [(None, True), (9, True), (4, False)])
+def test_only_batches_of_more_than_one_chunk_write_behind(
+    engine, workspace, monkeypatch, batch_size, behind
+):
+    monkeypatch.setattr(importer_module, "CHUNK", 4)
+    threads: list[str] = []
+    real_write = importer_module.Importer._write
+
+    def write(self, *args):
+        threads.append(threading.current_thread().name)
+        real_write(self, *args)
+
+    monkeypatch.setattr(importer_module.Importer, "_write", write)
+    rows = [{"external_uuid": f"wb{i}", "people": 1} for i in range(12)]
+    report = run_import(
+        engine,
+        actor=Actor(workspace.id, "test"),
+        resource="sessions",
+        stream=_ndjson(rows),
+        fmt="ndjson",
+        batch_size=batch_size,
+    )
+    assert report.inserted == 12
+    on_thread = [name.startswith("turnout-import-write") for name in threads]
+    assert set(on_thread) == {behind}

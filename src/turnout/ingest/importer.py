@@ -177,7 +177,8 @@ class Importer:
         in_batch = 0
         if self.spec.setup is not None:
             self.spec.setup(conn, batch)
-        behind = WriteBehind(conn.dialect.name == "postgresql")
+        # A batch of one chunk has nothing to overlap its write with.
+        behind = WriteBehind(self.batch_limit is None or self.batch_limit > CHUNK)
         with sqlite.bigger_cache(conn), behind:
             # CHUNK is read here, not bound at import time, so tests can make it small.
             while chunk := list(islice(iterator, CHUNK)):

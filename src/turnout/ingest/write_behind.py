@@ -1,17 +1,17 @@
-"""Writing chunk N while chunk N+1 is read and validated (PostgreSQL).
+"""Writing chunk N while chunk N+1 is read and validated.
 
 On PostgreSQL most of a chunk's write is the server's work: COPY parses and stores
 the rows and updates the indexes in the server's own process, while this process
-waits on the socket with the GIL released. Done on a thread, that wait overlaps
-the reading and validation of the next chunk, which need no database.
+waits on the socket with the GIL released. On SQLite the rows go in 500 to a
+statement (`writers/sqlite.py`), and `sqlite3` runs each statement's step without
+the GIL. Done on a thread, that work overlaps the reading and validation of the
+next chunk, which need no database. (With executemany, `sqlite3` took the GIL back
+after each row's step, and a writing thread and a validating one took turns row by
+row: SQLite's writes stayed inline until they went many rows a statement.)
 
 The connection is used by one thread at a time: the importer waits for the
 previous write (`wait`) before it queries again, and a write's error is raised
 there, in the importer's thread, as if the write had run inline.
-
-SQLite writes inside this process, and `sqlite3` takes the GIL back after each
-row's step: a writing thread and a validating one would take turns row by row.
-There the writes stay inline.
 """
 
 from __future__ import annotations
