@@ -15,7 +15,6 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.engine import Connection
 
 from turnout.db.types import UTCDateTime
@@ -61,14 +60,11 @@ def stored_by_key(
         if conn.dialect.name == "sqlite" and isinstance(column.type, UTCDateTime)
     ]
     selected = [sa.type_coerce(c, sa.String) if i in text else c for i, c in enumerate(current, 1)]
-    if conn.dialect.name == "postgresql":
-        query = _by_key_lateral(spec, workspace_id, keys, [table.c.id, *selected])
-    else:
-        query = sa.select(key.label("_key"), table.c.id, *selected).where(
-            table.c.workspace_id == workspace_id, one_of(key, keys, conn.dialect.name)
-        )
-        if spec.key_where is not None:
-            query = query.where(spec.key_where)
+    query = sa.select(key.label("_key"), table.c.id, *selected).where(
+        table.c.workspace_id == workspace_id, one_of(key, keys, conn.dialect.name)
+    )
+    if spec.key_where is not None:
+        query = query.where(spec.key_where)
     stored = _stored_type(spec.current)
     out = {}
     # fetchall: one driver call, not one per row
@@ -79,34 +75,6 @@ def stored_by_key(
                 values[i] = datetime.fromisoformat(values[i])
         out[found[0]] = stored._make(values)
     return out
-
-
-def _by_key_lateral(
-    spec: Importable, workspace_id: int, keys: Collection[Any], columns: list[Any]
-) -> sa.Select[Any]:
-    """PostgreSQL: one probe of the natural key's unique index per key.
-
-    `key = ANY(:keys)` leaves the choice of index to the planner, and during a big
-    import the table's statistics are those from before the batch (often: empty).
-    The planner then took the workspace's index and filtered every row of the
-    workspace, the batch's own included, once per chunk: 27 ms for a chunk of 5,000
-    at 100k rows (EXPLAIN ANALYZE), growing with the table. A LATERAL subquery on
-    equality with the whole unique key can only be planned as that probe: 16 ms.
-    The keys (text: emails, uuids, codes) travel as one JSON array, which orjson
-    writes in C; psycopg took 12 ms to write the same 5,000 as a text[] parameter.
-    """
-    table = spec.table
-    array = sa.cast(sa.bindparam(None, orjson.dumps(list(keys)).decode(), sa.Text()), JSON)
-    listed = sa.func.json_array_elements_text(array).table_valued("key").render_derived()
-    probe = sa.select(*columns).where(
-        table.c.workspace_id == workspace_id, spec.key_column() == listed.c.key
-    )
-    if spec.key_where is not None:
-        probe = probe.where(spec.key_where)
-    stored = probe.limit(1).lateral("stored")
-    return sa.select(listed.c.key.label("_key"), *stored.c).select_from(
-        listed.join(stored, sa.true())
-    )
 
 
 @functools.cache
