@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import collections
 import functools
+import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from psycopg.adapt import Dumper
+from psycopg.postgres import types as postgres_types
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
@@ -21,16 +24,59 @@ from turnout.db.types import UTCDateTime
 from turnout.ingest.importables import Importable
 
 
-def one_of(column: sa.ColumnElement[Any], values: Collection[Any], dialect: str) -> Any:
+def one_of(column: sa.ColumnElement[Any], values: Collection[Any], conn: Connection) -> Any:
     """`column IN values`, with the values in one parameter."""
-    if dialect == "postgresql":
-        element: sa.types.TypeEngine[Any] = (
-            sa.BigInteger() if all(isinstance(v, int) for v in values) else sa.Text()
-        )
-        array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(element))
-        return column == sa.any_(array)
+    if conn.dialect.name == "postgresql":
+        return column == sa.any_(_array(list(values), conn))
     listed = sa.func.json_each(sa.bindparam(None, orjson.dumps(list(values)).decode()))
     return column.in_(sa.select(listed.table_valued("value").c.value))
+
+
+class _TextArray(str):
+    """The text of a PostgreSQL text[] literal, `{"a","b"}`."""
+
+
+class _BigintArray(str):
+    """The text of a PostgreSQL bigint[] literal, `{1,2}`."""
+
+
+class _TextArrayDumper(Dumper):
+    oid = postgres_types["text"].array_oid
+
+    def dump(self, obj: Any) -> bytes:
+        return str(obj).encode()
+
+
+class _BigintArrayDumper(_TextArrayDumper):
+    oid = postgres_types["int8"].array_oid
+
+
+def _array(values: list[Any], conn: Connection) -> Any:
+    """An array parameter whose text orjson writes.
+
+    psycopg writes a list as an array in Python: 12 ms for the 5,000 keys of a chunk
+    (7 ms for 5,000 ids), where this takes under 1; the server reads either in 3. A
+    JSON list of strings or integers is an array literal once its brackets are
+    braces: both quote with `"` and escape `"` and `\\` with a backslash. Not so
+    control characters (JSON writes `\\n`, `\\u0001`): such values go as a list.
+    The value is sent typed, so the planner sees a constant array as with the list
+    (`CAST(:text AS text[])` would be parsed again for every row compared with it).
+    """
+    kind: type[str]
+    if all(v.__class__ is int for v in values):
+        kind = _BigintArray
+    elif all(v.__class__ is str for v in values) and not _CONTROL.search("".join(values)):
+        kind = _TextArray
+    else:
+        return sa.bindparam(None, values, type_=postgresql.ARRAY(sa.Text()))
+    adapters = conn.connection.driver_connection.adapters  # type: ignore[union-attr]
+    adapters.register_dumper(_TextArray, _TextArrayDumper)
+    adapters.register_dumper(_BigintArray, _BigintArrayDumper)
+    text = "{" + orjson.dumps(values)[1:-1].decode() + "}"
+    return sa.bindparam(None, kind(text), sa.types.NullType())
+
+
+_CONTROL = re.compile("[\x00-\x1f]")
 
 
 def existing_ids(
@@ -38,7 +84,7 @@ def existing_ids(
 ) -> set[int]:
     """Those of `ids` that are rows of `table` in the workspace."""
     query = sa.select(table.c.id).where(
-        table.c.workspace_id == workspace_id, one_of(table.c.id, ids, conn.dialect.name)
+        table.c.workspace_id == workspace_id, one_of(table.c.id, ids, conn)
     )
     return set(conn.execute(query).scalars())
 
@@ -61,7 +107,7 @@ def stored_by_key(
     ]
     selected = [sa.type_coerce(c, sa.String) if i in text else c for i, c in enumerate(current, 1)]
     query = sa.select(key.label("_key"), table.c.id, *selected).where(
-        table.c.workspace_id == workspace_id, one_of(key, keys, conn.dialect.name)
+        table.c.workspace_id == workspace_id, one_of(key, keys, conn)
     )
     if spec.key_where is not None:
         query = query.where(spec.key_where)
