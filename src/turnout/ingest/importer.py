@@ -150,6 +150,12 @@ class Importer:
         self._known_ids: dict[str, set[int]] = {}
         self._pending = (0, 0, 0)  # inserted, updated, valid rows of the open batch
         self._columns = frozenset(spec.table.c.keys())
+        # The model's fields that are no column (sessions: labels); few or none, so
+        # a row is checked against them, not its every field against the columns.
+        # (A model that took fields it does not declare: every field is checked.)
+        fields = frozenset(spec.model.model_fields)
+        forbids = spec.model.model_config.get("extra") == "forbid"
+        self._not_columns = fields - self._columns if forbids else None
         self._fill = server_defaults(spec.table)
         self._required = {
             c.name for c in spec.table.c if not c.nullable and c.server_default is None
@@ -247,10 +253,11 @@ class Importer:
         """Rows of the validated records, after the resource's own per-row rules."""
         prepare = self.spec.prepare
         columns = self._columns
+        not_columns = self._not_columns
         defaults = self._defaults
         rows: list[Row] = []
         for line, given in valid:
-            if given.keys() <= columns:
+            if given.keys() <= columns if not_columns is None else not_columns.isdisjoint(given):
                 values = dict(given)
             else:
                 values = {name: value for name, value in given.items() if name in columns}
@@ -313,14 +320,15 @@ class Importer:
     def _final_values(self, batch: Batch, rows: list[Row]) -> None:
         """Each row's values as written: defaults and extras on insert, or its update."""
         spec = self.spec
+        always, on_insert = spec.always, spec.on_insert
         for row in rows:
             try:
                 values = row.values
                 if row.existing is None:
-                    for name in spec.always:
+                    for name in always:
                         if name not in values:
                             values[name] = row.get(name)
-                    values.update(spec.on_insert(row, batch))
+                    values.update(on_insert(row, batch))
                     if None in values.values():
                         self._fill_nulls(row)
                 else:
