@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,8 +12,10 @@ from turnout.ingest.writers import sqlite as writer
 
 @pytest.mark.parametrize("n", [0, 1, 499, 500, 501, 1000, 1507])
 @pytest.mark.parametrize("width", [1, 3, 70])
-def test_every_row_is_inserted_once_with_its_values(n, width, monkeypatch):
-    # 70 columns: a statement takes 468 rows (32,766 parameters), not 500.
+@pytest.mark.parametrize("limit", [None, 999])
+def test_every_row_is_inserted_once_with_its_values(n, width, limit):
+    # 70 columns: a statement takes 468 rows (32,766 parameters), not 500; with the
+    # limit of SQLite before 3.32, 14.
     metadata = sa.MetaData()
     names = [f"c{i}" for i in range(width)]
     table = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True))
@@ -22,11 +26,14 @@ def test_every_row_is_inserted_once_with_its_values(n, width, monkeypatch):
     rows = [tuple(f"{r}:{c}" if (r + c) % 5 else None for c in range(width)) for r in range(n)]
     statements: list[str] = []
     with engine.begin() as conn:
-        conn.connection.driver_connection.set_trace_callback(statements.append)
+        raw = conn.connection.driver_connection
+        if limit is not None:
+            raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+        raw.set_trace_callback(statements.append)
         writer.insert(conn, table, names, rows)
         stored = conn.execute(sa.select(*table.c[1:]).order_by(table.c.id)).all()
+        per = writer.rows_per_statement(raw, width)
     assert [tuple(row) for row in stored] == rows
-    per = min(writer.ROWS_PER_STATEMENT, writer.MAX_PARAMETERS // width)
     inserts = [s for s in statements if s.startswith("INSERT")]
     assert len([s for s in inserts if "), (" in s]) == n // per
     assert len(inserts) == n // per + n % per  # the rest: one statement a row

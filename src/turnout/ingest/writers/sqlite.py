@@ -8,6 +8,7 @@ Most of the remaining time is SQLite's own: a session row updates eight indexes.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
@@ -28,9 +29,9 @@ def _quoted(conn: Connection, name: str) -> str:
 
 
 # Rows per INSERT … VALUES (…), (…), …: each statement runs its rows in one
-# `sqlite3_step`, without the GIL; SQLite takes up to 32,766 parameters.
+# `sqlite3_step`, without the GIL. Fewer when the rows have more parameters than the
+# library takes (32,766 since SQLite 3.32; 999 before).
 ROWS_PER_STATEMENT = 500
-MAX_PARAMETERS = 32_766
 
 
 def insert(
@@ -42,7 +43,7 @@ def insert(
     one = "(" + ", ".join("?" * len(names)) + ")"
     head = f"INSERT INTO {_quoted(conn, table.name)} ({columns}) VALUES "  # noqa: S608
     raw = _driver(conn)
-    per = min(ROWS_PER_STATEMENT, MAX_PARAMETERS // max(len(names), 1))
+    per = rows_per_statement(raw, len(names))
     whole = len(rows) - len(rows) % per
     if whole:
         sql = head + ", ".join([one] * per)
@@ -50,6 +51,11 @@ def insert(
             raw.execute(sql, list(chain.from_iterable(rows[start : start + per])))
     if whole < len(rows):
         raw.executemany(head + one, rows[whole:])
+
+
+def rows_per_statement(raw: Any, width: int) -> int:
+    most = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(ROWS_PER_STATEMENT, most // max(width, 1)))
 
 
 def update(
