@@ -17,7 +17,8 @@ done once per row that can be done once per chunk:
 4. the hours the rows touch are marked for the report rollups
    (`reports.rollups.mark_import`, in the same transaction);
 5. values are converted a column at a time (`storage.py`) and written by the
-   database's writer (`writers/`): COPY on PostgreSQL, executemany on SQLite.
+   database's writer (`writers/`): COPY on PostgreSQL, many-row INSERTs on SQLite,
+   on a second thread while the next chunk is checked (`write_behind.py`).
 
 This module runs those steps and keeps the report; it holds no SQL of its own.
 

@@ -2,7 +2,7 @@
 
 `TableWriter` turns rows of Python values into storage form a column at a time
 (`ingest/storage.py`) and hands them to the database's module: `sqlite.py`
-(executemany on the driver connection) or `postgresql.py` (COPY). Everything runs
+(many-row statements on the driver connection) or `postgresql.py` (COPY). Everything runs
 inside the caller's transaction; nothing here commits. Inserts set created_at and
 updated_at; updates change only the columns given and bump updated_at.
 """

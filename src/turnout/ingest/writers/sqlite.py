@@ -1,9 +1,12 @@
-"""SQLite: prepared statements run with the driver's `executemany`.
+"""SQLite: prepared statements run on the driver connection.
 
 Through SQLAlchemy, every row of an `executemany` is processed in Python (bind
 processors, parameter dicts); on the driver connection the rows go to `sqlite3`
 as the tuples they are, and `sqlite3` keeps the prepared statement in its cache.
-Most of the remaining time is SQLite's own: a session row updates eight indexes.
+Inserts put 500 rows in a statement: 7.8 µs a bench session against 9.2 with
+executemany, and the statement's one step runs without the GIL. Most of the
+remaining time is SQLite's own: a session row goes into three unique indexes (the
+others are rebuilt after a big batch, `ingest/indexes.py`).
 """
 
 from __future__ import annotations
