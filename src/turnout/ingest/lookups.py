@@ -62,17 +62,23 @@ def _array(values: list[Any], conn: Connection) -> Any:
     The value is sent typed, so the planner sees a constant array as with the list
     (`CAST(:text AS text[])` would be parsed again for every row compared with it).
     """
-    kind: type[str]
+    kind: type[str] | None = None
     if all(v.__class__ is int for v in values):
         kind = _BigintArray
     elif all(v.__class__ is str for v in values) and not _CONTROL.search("".join(values)):
         kind = _TextArray
-    else:
-        return sa.bindparam(None, values, type_=postgresql.ARRAY(sa.Text()))
+    try:
+        text = "{" + orjson.dumps(values)[1:-1].decode() + "}" if kind else None
+    except TypeError:  # an integer past 64 bits: let the server say it is out of range
+        text = None
+    if kind is None or text is None:
+        element = sa.BigInteger() if kind is _BigintArray else sa.Text()
+        return sa.bindparam(None, values, type_=postgresql.ARRAY(element))
+    # Registered on the connection in use: a connection copies psycopg's global
+    # adapters when it opens, so one opened before this module loaded would not see them.
     adapters = conn.connection.driver_connection.adapters  # type: ignore[union-attr]
     adapters.register_dumper(_TextArray, _TextArrayDumper)
     adapters.register_dumper(_BigintArray, _BigintArrayDumper)
-    text = "{" + orjson.dumps(values)[1:-1].decode() + "}"
     return sa.bindparam(None, kind(text), sa.types.NullType())
 
 
