@@ -23,10 +23,10 @@ the commit. A foreign key costs a trigger per row and key, run in the one backen
 a transaction has; adding it back checks the whole table in one join. COPY alone
 of 200k ready session rows into an empty table, secondary indexes dropped (as
 `bench/import_bench.py`'s ceiling-rebuild does; a one-off script, 2026-12-07):
-16.6 µs a row with the five keys, 11.2 with the one to workspaces only, plus 0.6 µs
-a row to add the four back. The key to workspaces
-stays: dropping a key locks the table it points to, and every request reads
-workspaces.
+the server spent 19.1 µs a row with the five keys, 14.2 with the one to workspaces
+only, plus 0.6 µs a row to add the four back (11.2 with no key at all). The key to
+workspaces stays: dropping a key locks the table it points to, and every request
+reads workspaces.
 
 All of it happens inside the batch's transaction (both databases have
 transactional DDL): a batch that fails or a process killed mid-batch leaves the
