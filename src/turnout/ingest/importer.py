@@ -258,7 +258,11 @@ class Importer:
         defaults = self._defaults
         rows: list[Row] = []
         for line, given in valid:
-            if given.keys() <= columns if not_columns is None else not_columns.isdisjoint(given):
+            if not_columns is None:
+                all_columns = given.keys() <= columns
+            else:
+                all_columns = not_columns.isdisjoint(given)
+            if all_columns:
                 values = dict(given)
             else:
                 values = {name: value for name, value in given.items() if name in columns}
